@@ -11,6 +11,7 @@ admin.site.index_title = _("Quản trị")
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("thu-tuc/", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:
