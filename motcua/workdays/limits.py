@@ -111,7 +111,11 @@ def parse_limit(text: str) -> TimeLimit:
     rest = match.group(2).strip()
     if not rest:
         return TimeLimit(value, LimitUnit.UNKNOWN)
-    return TimeLimit(value, parse_unit(rest))
+    try:
+        return TimeLimit(value, parse_unit(rest))
+    except LimitParseError:
+        # Name the limit as the user wrote it, with its diacritics.
+        raise LimitParseError(f"Không hiểu đơn vị trong thời hạn «{text.strip()}».") from None
 
 
 def limit_from_catalog(value: int | float | str | None, unit: str | None) -> TimeLimit | None:
