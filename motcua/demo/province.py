@@ -163,3 +163,50 @@ def load_demo_province(*, password: str = DEMO_PASSWORD) -> tuple[DemoSummary, d
             defaults={"title": staff.title},
         )
     return summary, agencies
+
+
+def _online_level(channels: list[tuple[str, bool]]) -> str:
+    """Demo rule: online submission offered → full process when free of charge
+    (nothing to pay online), partial otherwise; no online channel → none."""
+    from motcua.catalog.choices import Channel, OnlineLevel
+
+    online = [free for channel, free in channels if channel == Channel.ONLINE]
+    if not online:
+        return OnlineLevel.NONE
+    return OnlineLevel.FULL_PROCESS if all(free for _, free in channels) else OnlineLevel.PARTIAL
+
+
+@transaction.atomic
+def map_procedures(agencies: dict[str, Agency]) -> int:
+    """Give the demo agencies the real procedures of their level: commune-level
+    procedures to every commune People's Committee, provincial ones to the department
+    of the publishing ministry. Existing rows (an administrator's edits) are kept."""
+    from motcua.catalog.models import ChannelRule, Procedure, ProvinceProcedureSetting
+
+    have = set(ProvinceProcedureSetting.objects.values_list("procedure_id", "agency_id"))
+    channels: dict[int, list[tuple[str, bool]]] = {}
+    for version_id, channel, free in ChannelRule.objects.values_list(
+        "version_id", "channel", "is_free"
+    ):
+        channels.setdefault(version_id, []).append((channel, free))
+    communes = [a for key, a in agencies.items() if key.startswith("ubnd:")]
+    new_rows: list[ProvinceProcedureSetting] = []
+    procedures = Procedure.objects.filter(current_version__isnull=False).values_list(
+        "id", "current_version_id", "current_version__levels", "current_version__publisher"
+    )
+    for procedure_id, version_id, levels, publisher in procedures:
+        targets: list[Agency] = []
+        if "xa" in levels:
+            targets.extend(communes)
+        if "tinh" in levels and publisher in PUBLISHER_TO_AGENCY:
+            targets.append(agencies[PUBLISHER_TO_AGENCY[publisher]])
+        level = _online_level(channels.get(version_id, []))
+        for agency in targets:
+            if (procedure_id, agency.pk) not in have:
+                new_rows.append(
+                    ProvinceProcedureSetting(
+                        procedure_id=procedure_id, agency=agency, online_level=level
+                    )
+                )
+    ProvinceProcedureSetting.objects.bulk_create(new_rows, batch_size=1000)
+    return len(new_rows)
