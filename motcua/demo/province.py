@@ -48,14 +48,20 @@ class AgencySpec:
 
 PROVINCIAL_AGENCIES = [
     AgencySpec(
-        "ttpvhcc", "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
-        AgencyKind.PROVINCIAL_CENTRE, "DEMO.H24.TT", "TTPVHCC",
+        "ttpvhcc",
+        "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
+        AgencyKind.PROVINCIAL_CENTRE,
+        "DEMO.H24.TT",
+        "TTPVHCC",
     ),
     AgencySpec("stp", "Sở Tư pháp tỉnh Bắc Ninh", AgencyKind.DEPARTMENT, "DEMO.H24.STP", "STP"),
     AgencySpec("sxd", "Sở Xây dựng tỉnh Bắc Ninh", AgencyKind.DEPARTMENT, "DEMO.H24.SXD", "SXD"),
     AgencySpec(
-        "snnmt", "Sở Nông nghiệp và Môi trường tỉnh Bắc Ninh",
-        AgencyKind.DEPARTMENT, "DEMO.H24.SNNMT", "SNNMT",
+        "snnmt",
+        "Sở Nông nghiệp và Môi trường tỉnh Bắc Ninh",
+        AgencyKind.DEPARTMENT,
+        "DEMO.H24.SNNMT",
+        "SNNMT",
     ),
     AgencySpec("stc", "Sở Tài chính tỉnh Bắc Ninh", AgencyKind.DEPARTMENT, "DEMO.H24.STC", "STC"),
     AgencySpec("ca", "Công an tỉnh Bắc Ninh", AgencyKind.VERTICAL, "DEMO.H24.CA", "CA"),
@@ -90,7 +96,9 @@ STAFF = [
     StaffSpec("lanhdao", "Vũ Thị Lan", "stp", Role.LEADER, "Phó Giám đốc Sở"),
     StaffSpec("vanthu", "Đỗ Văn Thư", "stp", Role.CLERK, "Văn thư"),
     StaffSpec("xa.motcua", "Ngô Thị Hằng", "ttxa:09187", Role.RECEPTION, "Công chức một cửa"),
-    StaffSpec("xa.chuyenvien", "Bùi Văn Tư", "ubnd:09187", Role.HANDLER, "Công chức Tư pháp - Hộ tịch"),
+    StaffSpec(
+        "xa.chuyenvien", "Bùi Văn Tư", "ubnd:09187", Role.HANDLER, "Công chức Tư pháp - Hộ tịch"
+    ),
     StaffSpec("xa.lanhdao", "Đặng Văn Chủ", "ubnd:09187", Role.LEADER, "Chủ tịch UBND phường"),
 ]
 
@@ -102,12 +110,12 @@ class DemoSummary:
     settings_created: int = 0
 
 
-def _upsert_agency(spec: AgencySpec, unit: AdministrativeUnit, parent: Agency | None,
-                   summary: DemoSummary) -> Agency:
+def _upsert_agency(
+    spec: AgencySpec, unit: AdministrativeUnit, parent: Agency | None, summary: DemoSummary
+) -> Agency:
     agency, created = Agency.objects.get_or_create(
         name=spec.name,
-        defaults={"kind": spec.kind, "unit": unit, "parent": parent,
-                  "short_name": spec.short_name},
+        defaults={"kind": spec.kind, "unit": unit, "parent": parent, "short_name": spec.short_name},
     )
     if created:
         summary.agencies_created += 1
@@ -134,14 +142,28 @@ def load_demo_province(*, password: str = DEMO_PASSWORD) -> tuple[DemoSummary, d
             level=UnitLevel.COMMUNE, code=code, era=UnitEra.CURRENT
         )
         committee = _upsert_agency(
-            AgencySpec(f"ubnd:{code}", f"Ủy ban nhân dân {commune.name}",
-                       AgencyKind.COMMUNE_COMMITTEE, f"DEMO.X{code}.UBND", "UBND"),
-            commune, None, summary,
+            AgencySpec(
+                f"ubnd:{code}",
+                f"Ủy ban nhân dân {commune.name}",
+                AgencyKind.COMMUNE_COMMITTEE,
+                f"DEMO.X{code}.UBND",
+                "UBND",
+            ),
+            commune,
+            None,
+            summary,
         )
         centre = _upsert_agency(
-            AgencySpec(f"ttxa:{code}", f"Trung tâm Phục vụ hành chính công {commune.name}",
-                       AgencyKind.COMMUNE_CENTRE, f"DEMO.X{code}.TT", "TTPVHCC"),
-            commune, committee, summary,
+            AgencySpec(
+                f"ttxa:{code}",
+                f"Trung tâm Phục vụ hành chính công {commune.name}",
+                AgencyKind.COMMUNE_CENTRE,
+                f"DEMO.X{code}.TT",
+                "TTPVHCC",
+            ),
+            commune,
+            committee,
+            summary,
         )
         agencies[f"ubnd:{code}"] = committee
         agencies[f"ttxa:{code}"] = centre
@@ -159,7 +181,9 @@ def load_demo_province(*, password: str = DEMO_PASSWORD) -> tuple[DemoSummary, d
                 user.is_superuser = True
             user.save()
         Membership.objects.get_or_create(
-            user=user, agency=agencies[staff.agency], role=staff.role,
+            user=user,
+            agency=agencies[staff.agency],
+            role=staff.role,
             defaults={"title": staff.title},
         )
     return summary, agencies

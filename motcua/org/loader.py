@@ -83,7 +83,11 @@ def _commune_kind(name: str) -> str:
     return UnitKind.COMMUNE
 
 
-_NEW_COMMUNE_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
+_NEW_COMMUNE_KINDS = {
+    "xã": UnitKind.COMMUNE,
+    "phường": UnitKind.WARD,
+    "đặc khu": UnitKind.SPECIAL_ZONE,
+}
 
 
 @dataclass

@@ -212,10 +212,14 @@ class Agency(models.Model):
 
     def identifier_on(self, day: dt.date) -> str | None:
         """The electronic identifier valid on ``day`` (it prefixes dossier codes)."""
-        found = self.identifiers.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        ).order_by("-valid_from").first()
+        found = (
+            self.identifiers.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            )
+            .order_by("-valid_from")
+            .first()
+        )
         return found.code if found else None
 
 

@@ -32,7 +32,12 @@ def test_integers_are_strict(monkeypatch):
 def test_database_urls():
     pg = parse_database_url("postgres://motcua:p%40ss@db.local:5433/motcua?sslmode=require")
     assert (pg.engine, pg.name, pg.user, pg.password, pg.host, pg.port) == (
-        "django.db.backends.postgresql", "motcua", "motcua", "p@ss", "db.local", "5433"
+        "django.db.backends.postgresql",
+        "motcua",
+        "motcua",
+        "p@ss",
+        "db.local",
+        "5433",
     )
     assert pg.options == {"sslmode": "require"}
     lite = parse_database_url("sqlite:////srv/motcua/db.sqlite3")
@@ -48,7 +53,10 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "motcua.settings", **env},
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -83,7 +91,12 @@ def test_folding_strips_vietnamese_marks_and_d_stroke():
     assert fold("  Đặc   khu ") == "dac khu"
 
 
-@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ "))
+@given(
+    st.text(
+        alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxy "
+        "àảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+    )
+)
 def test_folding_leaves_only_ascii_and_is_idempotent(text):
     folded = fold(text)
     assert folded.isascii()

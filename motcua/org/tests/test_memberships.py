@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def province() -> AdministrativeUnit:
     return AdministrativeUnit.objects.create(
-        code="24", name="Tỉnh Bắc Ninh", kind=UnitKind.PROVINCE,
-        level=UnitLevel.PROVINCE, era=UnitEra.CURRENT,
+        code="24",
+        name="Tỉnh Bắc Ninh",
+        kind=UnitKind.PROVINCE,
+        level=UnitLevel.PROVINCE,
+        era=UnitEra.CURRENT,
     )
 
 
@@ -62,12 +65,8 @@ def test_an_inactive_membership_grants_nothing(justice):
 def test_the_electronic_identifier_in_force_on_a_day(justice):
     import datetime as dt
 
-    AgencyIdentifier.objects.create(
-        agency=justice, code="OLD.24", valid_to=dt.date(2025, 6, 30)
-    )
-    AgencyIdentifier.objects.create(
-        agency=justice, code="NEW.24", valid_from=dt.date(2025, 7, 1)
-    )
+    AgencyIdentifier.objects.create(agency=justice, code="OLD.24", valid_to=dt.date(2025, 6, 30))
+    AgencyIdentifier.objects.create(agency=justice, code="NEW.24", valid_from=dt.date(2025, 7, 1))
     assert justice.identifier_on(dt.date(2025, 6, 30)) == "OLD.24"
     assert justice.identifier_on(dt.date(2026, 1, 1)) == "NEW.24"
 

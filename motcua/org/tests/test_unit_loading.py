@@ -20,9 +20,7 @@ def test_the_two_level_map_has_34_provinces_and_3321_communes(units):
     assert current.communes().count() == 3321
     assert current.filter(level=UnitLevel.DISTRICT).count() == 0
     assert UnitConversion.objects.count() == 10571
-    kinds = dict(
-        current.communes().values_list("kind").order_by().annotate(n=Count("id"))
-    )
+    kinds = dict(current.communes().values_list("kind").order_by().annotate(n=Count("id")))
     assert kinds == {UnitKind.COMMUNE: 2621, UnitKind.WARD: 687, UnitKind.SPECIAL_ZONE: 13}
 
 

@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.demo.province import DEMO_PASSWORD, STAFF, DemoRefused, load_demo_province, map_procedures
+from motcua.demo.province import (
+    DEMO_PASSWORD,
+    STAFF,
+    DemoRefused,
+    load_demo_province,
+    map_procedures,
+)
 from motcua.org.loader import MissingDataFile, load_units
 from motcua.org.models import Role
 
@@ -38,7 +44,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Sẵn sàng sau {time.monotonic() - started:.1f} giây.")
         self.stdout.write("")
-        self.stdout.write("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for staff in STAFF:
             self.stdout.write(f"  {staff.username:<14} {Role(staff.role).label} — {staff.title}")
         self.stdout.write("Quản trị: /quan-tri/ (tài khoản quantri). Tra cứu thủ tục: /thu-tuc/")
