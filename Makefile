@@ -42,5 +42,8 @@ test: $(DEV_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest
 
+## make messages: refresh the English catalogue after changing Vietnamese strings
 messages: $(DEV_STAMP)
-	cd motcua && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete && ../$(BIN)/python ../manage.py compilemessages -l en
+	$(BIN)/python manage.py makemessages -l en --no-obsolete \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages -l en --ignore '.venv/*'
