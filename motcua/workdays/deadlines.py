@@ -270,15 +270,23 @@ def pause_after_supplement(
     completed before it was requested."""
     waited = calendar.working_hours_between(requested_at, completed_at)
     due = calendar.add_working_hours(old_due, waited)
-    requested = to_local(requested_at)
+    requested, completed, previous = (
+        to_local(requested_at),
+        to_local(completed_at),
+        to_local(old_due),
+    )
+    # Both intervals use the calendar: the wait (request → completion) and the shift
+    # (old due → new due). A request made after the old due can complete after the
+    # new due, so the span covers all four instants.
+    instants = (requested, completed, previous, due)
     return PausedDeadline(
-        previous_due=to_local(old_due),
+        previous_due=previous,
         requested_at=requested,
-        completed_at=to_local(completed_at),
+        completed_at=completed,
         waited_hours=waited,
         due=due,
         estimated_years=calendar.estimated_years_touched(
-            min(requested, to_local(old_due)).date(), due.date()
+            min(instants).date(), max(instants).date()
         ),
     )
 

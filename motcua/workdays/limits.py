@@ -64,6 +64,7 @@ class TimeLimit:
 # "ngay lam viec" wins over "ngay".
 _UNIT_WORDS: list[tuple[str, LimitUnit]] = [
     ("ngay lam viec", LimitUnit.WORKING_DAYS),
+    ("trong ngay", LimitUnit.SAME_DAY),
     ("ngay_lam_viec", LimitUnit.WORKING_DAYS),
     ("gio lam viec", LimitUnit.HOURS),
     ("ngay", LimitUnit.CALENDAR_DAYS),
@@ -86,13 +87,20 @@ def parse_unit(text: str) -> LimitUnit:
     raise LimitParseError(f"Không hiểu đơn vị thời hạn «{text}».")
 
 
+# No real time limit comes near this; a larger number is a typing error, and would
+# overflow date arithmetic (years past 9999) instead of getting a clear message.
+MAX_LIMIT_VALUE = Decimal(10_000)
+
+
 def _number(text: str) -> Decimal:
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation as exc:
         raise LimitParseError(f"Không đọc được số «{text}».") from exc
-    if value < 0 or not value.is_finite():
+    if not value.is_finite() or value < 0:
         raise LimitParseError(f"Thời hạn phải là số không âm, không phải «{text}».")
+    if value > MAX_LIMIT_VALUE:
+        raise LimitParseError(f"Thời hạn «{text}» quá lớn (tối đa {MAX_LIMIT_VALUE}).")
     return value
 
 
@@ -123,6 +131,7 @@ def limit_from_catalog(value: int | float | str | None, unit: str | None) -> Tim
     if value is None:
         return None
     number = _number(str(value))
-    if unit is None:
+    if unit is None or not unit.strip():
+        # deadlines.md §4: a number without a unit is kept, flagged as unknown.
         return TimeLimit(number, LimitUnit.UNKNOWN)
     return TimeLimit(number, parse_unit(unit))

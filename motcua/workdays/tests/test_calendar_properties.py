@@ -140,3 +140,20 @@ def test_later_receptions_never_get_earlier_due_instants(
     later_due = due_instant(later, limit, calendar).due
 
     assert earlier_due <= later_due
+
+
+@PROPERTY_SETTINGS
+@given(calendar=calendars, received=instants, limit=working_hour_limits)
+def test_hours_that_run_out_at_a_period_end_stop_there(
+    calendar: WorkCalendar, received: dt.datetime, limit: TimeLimit
+) -> None:
+    # deadlines.md §4: when the hours run out exactly at the end of an office period
+    # the due instant is that end (11:30), not the start of the next period (13:30).
+    # So a positive limit never lands on a period's opening instant.
+    deadline = due_instant(received, limit, calendar)
+    opening_times = {start for start, _ in calendar.office_periods}
+
+    if limit.value > 0:
+        assert deadline.due.astimezone(LOCAL_TZ).timetz().replace(tzinfo=None) not in opening_times
+    else:
+        assert deadline.due == deadline.clock_start

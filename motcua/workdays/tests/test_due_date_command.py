@@ -87,6 +87,11 @@ def test_overrides_recorded_in_the_database_apply() -> None:
         ),
         (["--received", "2026-02-13T10:00", "--limit", "1,5 ngày"], "số nguyên"),
         (["--received", "2101-02-13T10:00", "--limit", "5 ngày"], "chưa có năm 2101"),
+        (["--received", "2026-03-03T09:00", "--value", "nan", "--unit", "ngay"], "không âm"),
+        (["--received", "2026-03-03T09:00", "--value", "-1", "--unit", "ngay"], "không âm"),
+        (["--received", "2026-03-03T09:00", "--limit", "100000 tháng"], "quá lớn"),
+        (["--received", "2026-03-03T09:00", "--limit", "99999999 ngày"], "quá lớn"),
+        (["--received", "2026-03-03T09:00", "--limit", "9000 tháng"], "chưa có năm"),
     ],
 )
 def test_bad_arguments_exit_with_status_2(args: list[str], reason: str) -> None:

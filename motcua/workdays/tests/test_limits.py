@@ -57,3 +57,20 @@ def test_limit_from_catalog() -> None:
 def test_limits_read_back_as_text() -> None:
     assert str(parse_limit("0,5 ngày làm việc")) == "0,5 ngày làm việc"
     assert str(parse_limit("Trong ngày")) == "Trong ngày"
+
+
+def test_same_day_is_accepted_as_a_unit_word() -> None:
+    assert parse_unit("Trong ngày") is LimitUnit.SAME_DAY
+    assert parse_unit("trong_ngay") is LimitUnit.SAME_DAY
+
+
+def test_a_catalogue_number_with_an_empty_unit_is_kept_as_unknown() -> None:
+    limit = limit_from_catalog(5, "")
+    assert limit == TimeLimit(Decimal(5), LimitUnit.UNKNOWN)
+    assert not limit.unit_known
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -3, 10_001])
+def test_impossible_catalogue_numbers_are_refused_with_a_message(value: float) -> None:
+    with pytest.raises(LimitParseError):
+        limit_from_catalog(value, "ngay")

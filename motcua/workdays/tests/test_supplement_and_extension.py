@@ -71,3 +71,15 @@ def test_extension_must_come_a_working_day_before_the_due(
 ) -> None:
     # Decree 118/2025 Art. 19(6).
     assert extension_is_late(local(2026, 3, 9, 10), recorded, CALENDAR) is late
+
+
+def test_pause_flags_an_estimated_year_used_only_by_the_wait() -> None:
+    # The request comes after the old due, and the supplement arrives in 2027 (an
+    # estimated year) while the shifted due stays in 2026: the wait still counted
+    # 2027's estimated New Year, so the result must say an estimate was used.
+    calendar = official_calendar()
+    paused = pause_after_supplement(
+        local(2026, 11, 2, 17, 0), local(2026, 12, 28, 7, 0), local(2027, 1, 5, 7, 0), calendar
+    )
+    assert paused.due.year == 2026
+    assert paused.estimated_years == (2027,)
