@@ -20,8 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     province = AdministrativeUnit.objects.filter(
         level=UnitLevel.PROVINCE, era=UnitEra.CURRENT, code=settings.MOTCUA_PROVINCE_CODE
     ).first()
-    # "Tỉnh Bắc Ninh" reads "tỉnh Bắc Ninh" inside a sentence.
-    province_name = province.name[:1].lower() + province.name[1:] if province else ""
+    province_name = province.name if province else ""
     return render(
         request,
         "portal/home.html",

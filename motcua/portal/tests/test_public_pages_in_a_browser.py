@@ -74,3 +74,14 @@ def test_an_unknown_code_gets_a_page_that_says_so(page, live_server, province):
     response = page.goto(live_server.url + "/thu-tuc/9.999999/")
     assert response is not None and response.status == 404
     assert "9.999999" in page.locator("main").inner_text()
+
+
+def test_a_phone_set_to_english_still_gets_vietnamese_first(browser, live_server, province):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Public services")
+    context.close()
