@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.demo",
 ]
@@ -240,6 +241,15 @@ MOTCUA_MAKEUP_SATURDAYS_COUNT = env_bool("MOTCUA_MAKEUP_SATURDAYS_COUNT", True)
 # MOTCUA_SAME_DAY_CUTOFF: for "trong ngày" limits, receptions from this time on are
 # due the next working day (deadlines.md §4).
 MOTCUA_SAME_DAY_CUTOFF = env_str("MOTCUA_SAME_DAY_CUTOFF", "15:00")
+
+# MOTCUA_CLOSED_NATIONAL_CODE: national status code sent for a dossier closed because a
+# requested supplement never came (legal-rules §3.16: not fixed by law; 8 = stopped).
+MOTCUA_CLOSED_NATIONAL_CODE = env_int("MOTCUA_CLOSED_NATIONAL_CODE", 8)
+# MOTCUA_SUPPLEMENT_CLOSE_DAYS: calendar days after a supplement request with no answer
+# before the dossier is closed (Decree 118/2025 Art. 19(5): 15 days).
+MOTCUA_SUPPLEMENT_CLOSE_DAYS = env_int("MOTCUA_SUPPLEMENT_CLOSE_DAYS", 15)
+# MOTCUA_MAX_UPLOAD_MB: largest file accepted for one dossier document.
+MOTCUA_MAX_UPLOAD_MB = env_int("MOTCUA_MAX_UPLOAD_MB", 20)
 
 LOGGING = {
     "version": 1,

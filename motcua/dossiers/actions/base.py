@@ -1,0 +1,240 @@
+"""What every action shares: locking, permission checks, tasks and the event row.
+
+Every action follows the same shape (style.md habit 2): open a transaction, lock
+the dossier row, check the version the caller saw, check the actor's role in the
+agency concerned, check the transition (``statuses.check_transition``), write the
+change and exactly one ``DossierEvent``. Nothing is written when a check fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.dossiers.errors import ConflictError, PermissionDenied
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    StepAgency,
+    Task,
+    TaskOutcome,
+    Timeliness,
+    WorkflowStep,
+)
+from motcua.dossiers.statuses import check_transition, national_code
+from motcua.org.models import Agency, Membership, Role
+from motcua.workdays.calendar import WorkCalendar
+from motcua.workdays.limits import TimeLimit
+from motcua.workdays.timeliness import Timeliness as WorkdaysTimeliness
+from motcua.workdays.timeliness import classify_end
+
+SYSTEM_USERNAME = "he-thong"
+# Superiors may act on the steps of their agency's officers.
+SUPERIOR_ROLES = (Role.DEPARTMENT_HEAD, Role.LEADER)
+
+
+def system_user() -> User:
+    """The account that pollers and other automatic work act as ("Hệ thống")."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"full_name": "Hệ thống MotCua", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def instant(at: dt.datetime | None) -> dt.datetime:
+    """The action's instant: given by the caller, or now at the system's boundary."""
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("Action instants must be timezone-aware.")
+    return at
+
+
+def lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
+    """Reload and lock the dossier row for this transaction.
+
+    ``expected_version`` is the ``lock_version`` the caller's screen showed: if a
+    colleague acted in between, the caller gets a ConflictError instead of silently
+    overwriting their work (a lost update).
+    """
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    locked = Dossier.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and locked.lock_version != expected_version:
+        raise ConflictError(
+            _(
+                "Hồ sơ %(code)s vừa được người khác cập nhật. Vui lòng tải lại trang "
+                "và thực hiện lại."
+            )
+            % {"code": locked.code}
+        )
+    return locked
+
+
+def roles_in(actor: User, agency: Agency) -> set[str]:
+    return set(
+        Membership.objects.filter(user=actor, agency=agency, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
+    """The actor's membership in ``agency`` with one of ``roles``, or PermissionDenied."""
+    membership = (
+        Membership.objects.filter(user=actor, agency=agency, is_active=True, role__in=roles)
+        .order_by("id")
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện việc này tại %(agency)s.") % {"agency": agency.name}
+        )
+    return membership
+
+
+def require_task_actor(actor: User, task: Task) -> Membership:
+    """An officer acts on a step of their own agency: the step's role (the assignee
+    when there is one), or a superior of that agency."""
+    membership = require_role(actor, task.agency, task.role, *SUPERIOR_ROLES)
+    if (
+        task.assignee_id is not None
+        and task.assignee_id != actor.pk
+        and membership.role not in SUPERIOR_ROLES
+        and not roles_in(actor, task.agency) & set(SUPERIOR_ROLES)
+    ):
+        raise PermissionDenied(
+            _("Bước này đã được giao cho %(name)s.") % {"name": str(task.assignee)}
+        )
+    return membership
+
+
+def step_agency(dossier: Dossier, step: WorkflowStep) -> Agency:
+    if step.agency_source == StepAgency.RECEIVING:
+        return dossier.receiving_agency
+    if step.agency_source == StepAgency.NAMED and step.agency is not None:
+        return step.agency
+    return dossier.competent_agency
+
+
+def hours(value: Fraction | Decimal) -> Decimal:
+    """Working hours as stored: two decimals, rounded up so no time is lost."""
+    return (
+        Decimal(value.numerator) / Decimal(value.denominator)
+        if isinstance(value, Fraction)
+        else value
+    ).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+def start_steps(
+    dossier: Dossier,
+    steps: list[WorkflowStep],
+    at: dt.datetime,
+    calendar: WorkCalendar,
+    scale: Fraction = Fraction(1),
+) -> list[Task]:
+    """Open one task per step (several when steps run in parallel), each due after
+    its allotted working hours counted from ``at``."""
+    tasks = []
+    for step in steps:
+        allotted = Fraction(str(step.allotted_hours)) * scale
+        tasks.append(
+            Task.objects.create(
+                dossier=dossier,
+                step=step,
+                agency=step_agency(dossier, step),
+                role=step.role,
+                allotted_hours=hours(allotted),
+                started_at=at,
+                due_at=calendar.add_working_hours(at, allotted),
+            )
+        )
+    return tasks
+
+
+def finish_task(task: Task, *, actor: User, at: dt.datetime, outcome: str) -> None:
+    task.finished_at = at
+    task.finished_by = actor
+    task.outcome = outcome
+    task.timeliness = _timeliness(classify_end(at, task.due_at))
+    task.save(update_fields=["finished_at", "finished_by", "outcome", "timeliness"])
+
+
+def cancel_open_tasks(dossier: Dossier, *, actor: User, at: dt.datetime) -> None:
+    for task in dossier.open_tasks():
+        finish_task(task, actor=actor, at=at, outcome=TaskOutcome.CANCELLED)
+
+
+def _timeliness(value: WorkdaysTimeliness) -> str:
+    return {
+        WorkdaysTimeliness.EARLY: Timeliness.EARLY,
+        WorkdaysTimeliness.ON_TIME: Timeliness.ON_TIME,
+        WorkdaysTimeliness.LATE: Timeliness.LATE,
+    }[value]
+
+
+def end_dossier(dossier: Dossier, end: dt.datetime) -> None:
+    """Record the end and its early / on-time / late label (deadlines.md §7)."""
+    dossier.ended_at = end
+    if dossier.due_at is not None and dossier.received_at is not None:
+        dossier.timeliness = _timeliness(classify_end(end, dossier.due_at))
+
+
+def record(
+    dossier: Dossier,
+    *,
+    actor: User,
+    action: str,
+    at: dt.datetime,
+    agency: Agency | None,
+    title: str = "",
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    task: Task | None = None,
+) -> DossierEvent:
+    """Apply ``action``'s transition to ``dossier``, save it and append its event."""
+    from_status = dossier.status
+    to_status = check_transition(action, from_status)
+    dossier.status = to_status
+    dossier.national_code = national_code(to_status)
+    dossier.lock_version += 1
+    dossier.save()
+    last = DossierEvent.objects.filter(dossier=dossier).aggregate(last=Max("seq"))["last"] or 0
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        seq=last + 1,
+        at=at,
+        actor=actor,
+        actor_name=str(actor),
+        actor_title=title,
+        actor_agency=agency,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        national_code=dossier.national_code,
+        reason=reason,
+        changes=changes or {},
+        task=task,
+        step_name=task.step.name if task else "",
+        step_started_at=task.started_at if task else None,
+        step_due_at=task.due_at if task else None,
+    )
+
+
+def dossier_limit(dossier: Dossier) -> TimeLimit | None:
+    return dossier.channel_rule.time_limit
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

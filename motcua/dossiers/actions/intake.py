@@ -1,0 +1,419 @@
+"""Intake: submission, reception at the counter or by post, acceptance of online
+submissions, requests for completion, refusal at intake (Decree 118/2025 Art. 16–17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.catalog.models import ChannelRule, Component, ProcedureVersion
+from motcua.dossiers.actions.base import (
+    end_dossier,
+    finish_task,
+    instant,
+    iso,
+    lock,
+    record,
+    require_role,
+    start_steps,
+)
+from motcua.dossiers.codes import allocate_code
+from motcua.dossiers.errors import InvalidInput
+from motcua.dossiers.models import (
+    ApplicantKind,
+    Delivery,
+    Document,
+    DocumentOrigin,
+    Dossier,
+    IntakeChannel,
+    TaskOutcome,
+    WorkflowKind,
+    WorkflowStep,
+)
+from motcua.dossiers.statuses import Action, check_transition
+from motcua.dossiers.workflows import workflow_for
+from motcua.org.models import AdministrativeUnit, Agency, Role
+from motcua.workdays.calendar import LOCAL_TZ
+from motcua.workdays.deadlines import due_instant
+from motcua.workdays.services import get_calendar
+
+PERSONAL_ID = re.compile(r"^\d{12}$")
+TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE = re.compile(r"^(\+84|0)\d{9,10}$")
+# File types accepted for scans and uploads, recognised by their first bytes rather
+# than by the name the sender gave them.
+SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    identifier: str
+    kind: str = ApplicantKind.PERSON
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    unit: AdministrativeUnit | None = None
+    principal_name: str = ""
+    principal_identifier: str = ""
+
+    def validate(self) -> None:
+        errors: list[str] = []
+        if not self.name.strip():
+            errors.append(_("Chưa nhập tên người nộp hồ sơ."))
+        if self.kind == ApplicantKind.PERSON and not PERSONAL_ID.match(self.identifier):
+            errors.append(_("Số định danh cá nhân phải gồm đúng 12 chữ số."))
+        if self.kind == ApplicantKind.ORGANISATION and not TAX_CODE.match(self.identifier):
+            errors.append(_("Mã số thuế phải gồm 10 chữ số (chi nhánh: 10 chữ số-3 chữ số)."))
+        if self.phone and not PHONE.match(self.phone.replace(" ", "")):
+            errors.append(_("Số điện thoại không hợp lệ."))
+        if self.email:
+            try:
+                validate_email(self.email)
+            except ValidationError:
+                errors.append(_("Địa chỉ thư điện tử không hợp lệ."))
+        if self.principal_identifier and not (
+            PERSONAL_ID.match(self.principal_identifier)
+            or TAX_CODE.match(self.principal_identifier)
+        ):
+            errors.append(_("Số định danh của người ủy quyền không hợp lệ."))
+        if errors:
+            raise InvalidInput(" ".join(errors))
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    name: str
+    component: Component | None = None
+    file: UploadedFile | None = None
+    origin: str = DocumentOrigin.SCAN
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What an applicant hands in, whatever the channel."""
+
+    version: ProcedureVersion
+    channel_rule: ChannelRule
+    applicant: Applicant
+    receiving_agency: Agency
+    competent_agency: Agency
+    channel: str = IntakeChannel.COUNTER
+    delivery: str = Delivery.COUNTER
+    documents: list[DocumentInput] = field(default_factory=list)
+    fee_vnd: int | None = None
+    citizen: User | None = None
+
+
+def validate_file(upload: UploadedFile) -> tuple[str, str]:
+    """(content type, sha256) of an upload, or InvalidInput if it is not a PDF, PNG or JPEG
+    or is too large."""
+    limit = settings.MOTCUA_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size is None or upload.size > limit:
+        raise InvalidInput(
+            _("Tệp “%(name)s” vượt quá %(mb)s MB.")
+            % {"name": upload.name, "mb": settings.MOTCUA_MAX_UPLOAD_MB}
+        )
+    if upload.size == 0:
+        raise InvalidInput(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
+    upload.seek(0)
+    head = upload.read(16)
+    content_type = next((t for sig, t in SIGNATURES.items() if head.startswith(sig)), None)
+    if content_type is None:
+        raise InvalidInput(
+            _("Tệp “%(name)s” không phải PDF, JPEG hoặc PNG.") % {"name": upload.name}
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return content_type, digest.hexdigest()
+
+
+def validate_submission(sub: Submission) -> None:
+    sub.applicant.validate()
+    if sub.channel_rule.version_id != sub.version.pk:
+        raise InvalidInput(_("Cách thức thực hiện không thuộc phiên bản thủ tục đã chọn."))
+    if not sub.documents:
+        raise InvalidInput(_("Hồ sơ chưa có giấy tờ nào."))
+    component_ids = set(
+        Component.objects.filter(case__version=sub.version).values_list("id", flat=True)
+    )
+    for doc in sub.documents:
+        if not doc.name.strip():
+            raise InvalidInput(_("Giấy tờ chưa có tên."))
+        if doc.component is not None and doc.component.pk not in component_ids:
+            raise InvalidInput(
+                _("Giấy tờ “%(name)s” không thuộc thành phần hồ sơ của thủ tục.")
+                % {"name": doc.name}
+            )
+        if doc.file is not None:
+            validate_file(doc.file)
+
+
+def save_documents(
+    dossier: Dossier,
+    docs: list[DocumentInput],
+    actor: User,
+    at: dt.datetime,
+    origin: str | None = None,
+) -> list[Document]:
+    saved = []
+    for doc in docs:
+        document = Document(
+            dossier=dossier,
+            component=doc.component,
+            name=doc.name.strip()[:300],
+            origin=origin or doc.origin,
+            uploaded_by=actor,
+            uploaded_at=at,
+        )
+        if doc.file is not None:
+            content_type, sha = validate_file(doc.file)
+            document.content_type, document.sha256 = content_type, sha
+            document.size = doc.file.size or 0
+            document.file.save(doc.file.name or "tep", doc.file, save=False)
+        document.save()
+        saved.append(document)
+    return saved
+
+
+def _create(sub: Submission, *, actor: User, at: dt.datetime) -> Dossier:
+    validate_submission(sub)
+    workflow = workflow_for(
+        sub.version.procedure, sub.competent_agency, sub.channel_rule.time_limit
+    )
+    # Decree 118/2025 Art. 28: the code carries the competent agency's identifier, or
+    # the receiving one-stop unit's for an inter-agency group.
+    code_agency = (
+        sub.receiving_agency if workflow.kind == WorkflowKind.INTER_AGENCY else sub.competent_agency
+    )
+    day = at.astimezone(LOCAL_TZ).date()
+    identifier = code_agency.identifier_on(day)
+    if not identifier:
+        raise InvalidInput(
+            _("%(agency)s chưa có mã định danh điện tử còn hiệu lực; không cấp được mã hồ sơ.")
+            % {"agency": code_agency.name}
+        )
+    a = sub.applicant
+    dossier = Dossier.objects.create(
+        code=allocate_code(identifier, day),
+        procedure_version=sub.version,
+        channel_rule=sub.channel_rule,
+        workflow=workflow,
+        channel=sub.channel,
+        receiving_agency=sub.receiving_agency,
+        competent_agency=sub.competent_agency,
+        applicant_kind=a.kind,
+        applicant_name=a.name.strip(),
+        applicant_identifier=a.identifier,
+        applicant_phone=a.phone.replace(" ", ""),
+        applicant_email=a.email,
+        applicant_address=a.address,
+        applicant_unit=a.unit,
+        principal_name=a.principal_name,
+        principal_identifier=a.principal_identifier,
+        citizen=sub.citizen,
+        submitted_at=at,
+        # Not yet anything: the SUBMIT event that follows sets "submitted" (code 1).
+        status="",
+        national_code=0,
+        delivery=sub.delivery,
+        fee_vnd=sub.fee_vnd if sub.fee_vnd is not None else (sub.channel_rule.fee_vnd or 0),
+        is_digitised=any(d.file is not None for d in sub.documents),
+        reuses_data=any(d.origin == DocumentOrigin.REUSED for d in sub.documents),
+    )
+    origin = DocumentOrigin.CITIZEN if sub.channel == IntakeChannel.ONLINE else None
+    save_documents(dossier, sub.documents, actor, at, origin)
+    return dossier
+
+
+@transaction.atomic
+def submit_dossier(sub: Submission, *, actor: User, at: dt.datetime | None = None) -> Dossier:
+    """An online (or API) submission waiting for reception: status 1, no clock yet."""
+    at = instant(at)
+    dossier = _create(sub, actor=actor, at=at)
+    record(
+        dossier,
+        actor=actor,
+        action=Action.SUBMIT,
+        at=at,
+        agency=None,
+        changes={"channel": sub.channel},
+    )
+    return dossier
+
+
+def _receive(
+    dossier: Dossier, *, actor: User, at: dt.datetime, title: str, reason: str = ""
+) -> Dossier:
+    """Decree 118/2025 Art. 17(3): processing time runs from valid reception."""
+    calendar = get_calendar()
+    limit = dossier.channel_rule.time_limit
+    dossier.received_at = at
+    if limit is not None:
+        deadline = due_instant(at, limit, calendar)
+        dossier.clock_started_at = deadline.clock_start
+        dossier.due_at = dossier.original_due_at = deadline.due
+    else:
+        dossier.clock_started_at = calendar.clock_start(at)
+    steps = list(dossier.workflow.steps.all())
+    orders = sorted({s.order for s in steps})
+    first = [s for s in steps if s.order == orders[0]]
+    scale = allotment_scale(dossier, steps)
+    reception_tasks = start_steps(dossier, first, at, calendar, scale)
+    for task in reception_tasks:
+        finish_task(task, actor=actor, at=at, outcome=TaskOutcome.RECEIVED)
+    if len(orders) > 1:
+        start_steps(
+            dossier,
+            [s for s in steps if s.order == orders[1]],
+            dossier.clock_started_at,
+            calendar,
+            scale,
+        )
+    record(
+        dossier,
+        actor=actor,
+        action=Action.RECEIVE,
+        at=at,
+        agency=dossier.receiving_agency,
+        title=title,
+        reason=reason,
+        task=reception_tasks[0] if reception_tasks else None,
+        changes={"due_at": iso(dossier.due_at), "clock_started_at": iso(dossier.clock_started_at)},
+    )
+    return dossier
+
+
+def allotment_scale(dossier: Dossier, steps: list[WorkflowStep]) -> Fraction:
+    """Step times are working hours. For limits in calendar days or months the
+    working hours actually available between clock start and due instant are shared
+    out in the steps' proportions."""
+    from motcua.dossiers.workflows import limit_hours
+
+    limit = dossier.channel_rule.time_limit
+    if limit is None or dossier.due_at is None or dossier.clock_started_at is None:
+        return Fraction(1)
+    if limit_hours(limit) is not None:
+        return Fraction(1)
+    by_order: dict[int, Fraction] = {}
+    for s in steps:
+        by_order[s.order] = max(by_order.get(s.order, Fraction(0)), Fraction(str(s.allotted_hours)))
+    total = sum(by_order.values(), Fraction(0))
+    available = get_calendar().working_hours_between(dossier.clock_started_at, dossier.due_at)
+    return available / total if total else Fraction(1)
+
+
+@transaction.atomic
+def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None = None) -> Dossier:
+    """A complete dossier handed in at the counter or by post: received at once, with
+    its code and appointment (the receipt slip, form 01)."""
+    at = instant(at)
+    membership = require_role(actor, sub.receiving_agency, Role.RECEPTION)
+    if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
+        raise InvalidInput(
+            _("Tiếp nhận tại quầy chỉ dùng cho hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+        )
+    dossier = _create(sub, actor=actor, at=at)
+    record(
+        dossier,
+        actor=actor,
+        action=Action.SUBMIT,
+        at=at,
+        agency=sub.receiving_agency,
+        title=membership.title,
+        changes={"channel": sub.channel},
+    )
+    return _receive(dossier, actor=actor, at=at, title=membership.title)
+
+
+@transaction.atomic
+def accept_submission(
+    dossier: Dossier,
+    *,
+    actor: User,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Receive an online submission (Art. 17(2)): the clock starts now."""
+    at = instant(at)
+    dossier = lock(dossier, expected_version)
+    membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
+    check_transition(Action.RECEIVE, dossier.status)
+    return _receive(dossier, actor=actor, at=at, title=membership.title)
+
+
+@transaction.atomic
+def request_completion(
+    dossier: Dossier,
+    *,
+    actor: User,
+    reason: str,
+    missing: str,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Art. 17(1)(c), 17(2): guide the applicant to complete the dossier, in one go.
+    The dossier is not received and its clock has not started (slip 02)."""
+    at = instant(at)
+    dossier = lock(dossier, expected_version)
+    membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
+    if not reason.strip() or not missing.strip():
+        raise InvalidInput(_("Cần ghi rõ lý do và những giấy tờ phải bổ sung, hoàn thiện."))
+    dossier.completion_requested_at = at
+    record(
+        dossier,
+        actor=actor,
+        action=Action.REQUEST_COMPLETION,
+        at=at,
+        agency=dossier.receiving_agency,
+        title=membership.title,
+        reason=reason,
+        changes={"missing": missing},
+    )
+    return dossier
+
+
+@transaction.atomic
+def refuse_at_intake(
+    dossier: Dossier,
+    *,
+    actor: User,
+    reason: str,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Art. 17(1)(c): refuse to receive, with the reason (slip 03). Not counted as received."""
+    at = instant(at)
+    dossier = lock(dossier, expected_version)
+    membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
+    if not reason.strip():
+        raise InvalidInput(_("Cần ghi rõ lý do từ chối tiếp nhận."))
+    end_dossier(dossier, at)
+    record(
+        dossier,
+        actor=actor,
+        action=Action.REFUSE_AT_INTAKE,
+        at=at,
+        agency=dossier.receiving_agency,
+        title=membership.title,
+        reason=reason,
+    )
+    return dossier

@@ -1,0 +1,41 @@
+"""Dossier codes: ``<agency electronic identifier>-YYMMDD-NNNN``.
+
+Decree 118/2025 Art. 28 and Circular 03/2025 Art. 13: the identifier of the
+competent agency (of the receiving one-stop unit for an inter-agency group), the
+reception date, and that day's sequence number, at least four digits and longer
+when needed. The sequence is allocated by one upsert on a counter row inside the
+caller's transaction: concurrent receptions wait on that row (PostgreSQL row lock;
+SQLite's IMMEDIATE transactions serialise writers), and a rolled-back reception
+rolls its number back too, so codes are unique and without gaps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from motcua.dossiers.models import DossierCodeCounter
+
+_TABLE = DossierCodeCounter._meta.db_table
+_UPSERT = (
+    f"INSERT INTO {_TABLE} (identifier, day, last) VALUES (%s, %s, 1) "
+    f"ON CONFLICT (identifier, day) DO UPDATE SET last = {_TABLE}.last + 1 "
+    "RETURNING last"
+)
+
+
+def next_sequence(identifier: str, day: dt.date) -> int:
+    """Allocate the next number of ``identifier`` on ``day`` (call inside a transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [identifier, day])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def format_code(identifier: str, day: dt.date, sequence: int) -> str:
+    return f"{identifier}-{day:%y%m%d}-{sequence:04d}"
+
+
+def allocate_code(identifier: str, day: dt.date) -> str:
+    return format_code(identifier, day, next_sequence(identifier, day))
