@@ -62,8 +62,14 @@ def instant(at: dt.datetime | None) -> dt.datetime:
     return at
 
 
-def lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
+def lock(
+    dossier: Dossier | int, expected_version: int | None, actor: User | None = None
+) -> Dossier:
     """Reload and lock the dossier row for this transaction.
+
+    ``actor``, when given, must be within the dossier's scope (``in_scope``) before
+    anything else is looked at, so an outsider learns nothing about the dossier — not
+    its status, its code or who holds it — from the error they get.
 
     ``expected_version`` is the ``lock_version`` the caller's screen showed: if a
     colleague acted in between, the caller gets a ConflictError instead of silently
@@ -71,6 +77,8 @@ def lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
     """
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     locked = Dossier.objects.select_for_update().get(pk=pk)
+    if actor is not None and not in_scope(actor, locked):
+        raise PermissionDenied(_("Hồ sơ này không thuộc cơ quan, đơn vị của bạn."))
     if expected_version is not None and locked.lock_version != expected_version:
         raise ConflictError(
             _(
@@ -80,6 +88,17 @@ def lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
             % {"code": locked.code}
         )
     return locked
+
+
+def in_scope(actor: User, dossier: Dossier) -> bool:
+    """Whether ``actor`` may see the dossier at all: an official of an agency that
+    received it, decides it or holds one of its steps (``Dossier.objects.visible_to``),
+    the applicant's own account, or the system. Each action then checks the role."""
+    if actor.username == SYSTEM_USERNAME:
+        return True
+    if dossier.citizen_id is not None and actor.pk == dossier.citizen_id:
+        return True
+    return Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists()
 
 
 def roles_in(actor: User, agency: Agency) -> set[str]:
@@ -104,15 +123,28 @@ def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
     return membership
 
 
+def superiors_of(role: str) -> tuple[str, ...]:
+    """The roles of an agency that may act on, or assign, a step of ``role``.
+
+    A department head reviews the handling officers' work, but the approval step is
+    the agency leader's: the officer submits the result to the head of the agency for
+    signature (Decree 118/2025 Art. 19(1)), so a department head never signs in the
+    leader's place. Leaders may take each other's steps.
+    """
+    if role in (Role.DEPARTMENT_HEAD, Role.LEADER):
+        return (Role.LEADER,)
+    return SUPERIOR_ROLES
+
+
 def require_task_actor(actor: User, task: Task) -> Membership:
     """An officer acts on a step of their own agency: the step's role (the assignee
-    when there is one), or a superior of that agency."""
-    membership = require_role(actor, task.agency, task.role, *SUPERIOR_ROLES)
+    when there is one), or a superior of that role in that agency."""
+    superiors = superiors_of(task.role)
+    membership = require_role(actor, task.agency, task.role, *superiors)
     if (
         task.assignee_id is not None
         and task.assignee_id != actor.pk
-        and membership.role not in SUPERIOR_ROLES
-        and not roles_in(actor, task.agency) & set(SUPERIOR_ROLES)
+        and not roles_in(actor, task.agency) & set(superiors)
     ):
         raise PermissionDenied(
             _("Bước này đã được giao cho %(name)s.") % {"name": str(task.assignee)}

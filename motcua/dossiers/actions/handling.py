@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.dossiers.actions.base import (
-    SUPERIOR_ROLES,
     finish_task,
     hours,
     instant,
@@ -21,6 +20,7 @@ from motcua.dossiers.actions.base import (
     require_role,
     require_task_actor,
     start_steps,
+    superiors_of,
 )
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import Dossier, Task, TaskOutcome, WorkflowStep
@@ -51,7 +51,8 @@ def steps_after(task: Task) -> list[WorkflowStep]:
     return [s for s in steps if s.order == steps[0].order]
 
 
-def _scale(dossier: Dossier) -> Fraction:
+def dossier_scale(dossier: Dossier) -> Fraction:
+    """What the dossier's step times are multiplied by (``intake.allotment_scale``)."""
     from motcua.dossiers.actions.intake import allotment_scale
 
     return allotment_scale(dossier, list(dossier.workflow.steps.all()))
@@ -70,13 +71,14 @@ def assign(
     """A superior assigns the step to an officer of the same agency and role (or an
     officer takes it for themselves)."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.ASSIGN, dossier.status)
     current = open_task(dossier, task)
+    superiors = superiors_of(current.role)
     if assignee.pk == actor.pk:
-        membership = require_role(actor, current.agency, current.role, *SUPERIOR_ROLES)
+        membership = require_role(actor, current.agency, current.role, *superiors)
     else:
-        membership = require_role(actor, current.agency, *SUPERIOR_ROLES)
+        membership = require_role(actor, current.agency, *superiors)
     if not Membership.objects.filter(
         user=assignee, agency=current.agency, role=current.role, is_active=True
     ).exists():
@@ -116,7 +118,7 @@ def forward(
     """Finish the current step and start the next one. Parallel steps wait for each
     other: the next step starts when the last of them is finished."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.FORWARD, dossier.status)
     current = open_task(dossier, task)
     membership = require_task_actor(actor, current)
@@ -127,7 +129,9 @@ def forward(
     finish_task(current, actor=actor, at=at, outcome=TaskOutcome.FORWARDED)
     started: list[Task] = []
     if not dossier.open_tasks().exists():
-        started = start_steps(dossier, steps_after(current), at, get_calendar(), _scale(dossier))
+        started = start_steps(
+            dossier, steps_after(current), at, get_calendar(), dossier_scale(dossier)
+        )
     record(
         dossier,
         actor=actor,
@@ -155,7 +159,7 @@ def send_back(
 ) -> list[Task]:
     """Return the dossier to an earlier step, with a reason."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.SEND_BACK, dossier.status)
     current = open_task(dossier, task)
     membership = require_task_actor(actor, current)
@@ -168,7 +172,7 @@ def send_back(
     for other in dossier.open_tasks():
         finish_task(other, actor=actor, at=at, outcome=TaskOutcome.SENT_BACK)
     steps = [s for s in dossier.workflow.steps.all() if s.order == to_step.order]
-    started = start_steps(dossier, steps, at, get_calendar(), _scale(dossier))
+    started = start_steps(dossier, steps, at, get_calendar(), dossier_scale(dossier))
     record(
         dossier,
         actor=actor,
@@ -197,7 +201,7 @@ def hand_over(
     """Inter-agency handling (Art. 20): pass the current step to another agency, which
     gets the time the step had left; one dossier, one code."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.HAND_OVER, dossier.status)
     current = open_task(dossier, task)
     membership = require_task_actor(actor, current)

@@ -354,7 +354,7 @@ def accept_submission(
 ) -> Dossier:
     """Receive an online submission (Art. 17(2)): the clock starts now."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
     check_transition(Action.RECEIVE, dossier.status)
     return _receive(dossier, actor=actor, at=at, title=membership.title)
@@ -373,7 +373,7 @@ def request_completion(
     """Art. 17(1)(c), 17(2): guide the applicant to complete the dossier, in one go.
     The dossier is not received and its clock has not started (slip 02)."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
     if not reason.strip() or not missing.strip():
         raise InvalidInput(_("Cần ghi rõ lý do và những giấy tờ phải bổ sung, hoàn thiện."))
@@ -402,7 +402,7 @@ def refuse_at_intake(
 ) -> Dossier:
     """Art. 17(1)(c): refuse to receive, with the reason (slip 03). Not counted as received."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
     if not reason.strip():
         raise InvalidInput(_("Cần ghi rõ lý do từ chối tiếp nhận."))

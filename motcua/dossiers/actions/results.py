@@ -21,7 +21,7 @@ from motcua.dossiers.actions.base import (
     require_task_actor,
     start_steps,
 )
-from motcua.dossiers.actions.handling import open_task, steps_after
+from motcua.dossiers.actions.handling import dossier_scale, open_task, steps_after
 from motcua.dossiers.actions.intake import DocumentInput, save_documents, validate_file
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import (
@@ -50,13 +50,29 @@ def _documents_required(documents: list[DocumentInput]) -> None:
             validate_file(doc.file)
 
 
+def _check_result_type(dossier: Dossier, code: str) -> None:
+    """The result-type code is one of the procedure version's results (Art. 22: it makes
+    the e-result code), whenever the catalogue gives any."""
+    allowed = set(
+        ProcedureResult.objects.filter(version=dossier.procedure_version).values_list(
+            "code", flat=True
+        )
+    ) - {""}
+    if allowed and code not in allowed:
+        raise InvalidInput(
+            _("Mã loại kết quả “%(code)s” không thuộc kết quả của thủ tục (%(allowed)s).")
+            % {"code": code, "allowed": ", ".join(sorted(allowed))}
+        )
+
+
 def _finish_processing(
     dossier: Dossier, current: Task, *, actor: User, at: dt.datetime, outcome: str
 ) -> None:
     finish_task(current, actor=actor, at=at, outcome=outcome)
     cancel_open_tasks(dossier, actor=actor, at=at)
-    # The return step (the one-stop unit hands the result over) starts now.
-    start_steps(dossier, steps_after(current), at, get_calendar())
+    # The return step (the one-stop unit hands the result over) starts now, with its
+    # share of the working time like every other step.
+    start_steps(dossier, steps_after(current), at, get_calendar(), dossier_scale(dossier))
     end_dossier(dossier, at)
 
 
@@ -75,22 +91,13 @@ def approve_result(
     """The leader approves and signs: the result is attached, the dossier is
     processed (9) and waits to be returned."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.APPROVE_RESULT, dossier.status)
     current = open_task(dossier, task)
     if not current.step.is_approval:
         raise InvalidInput(_("Hồ sơ chưa đến bước phê duyệt kết quả."))
     membership = require_task_actor(actor, current)
-    allowed = set(
-        ProcedureResult.objects.filter(version=dossier.procedure_version).values_list(
-            "code", flat=True
-        )
-    ) - {""}
-    if allowed and result_type_code not in allowed:
-        raise InvalidInput(
-            _("Mã loại kết quả “%(code)s” không thuộc kết quả của thủ tục (%(allowed)s).")
-            % {"code": result_type_code, "allowed": ", ".join(sorted(allowed))}
-        )
+    _check_result_type(dossier, result_type_code)
     _documents_required(documents)
     result = Result.objects.create(
         dossier=dossier,
@@ -135,7 +142,7 @@ def refuse(
     """Art. 19(3): not eligible after appraisal — the refusal notice, with its reason,
     is the result, entered in the system within the time limit."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.REFUSE, dossier.status)
     membership = require_role(actor, dossier.competent_agency, Role.LEADER)
     if not reason.strip():
@@ -153,7 +160,13 @@ def refuse(
         document.save(update_fields=["result"])
     # Whatever step it was at, the refusal goes back through the one-stop unit.
     cancel_open_tasks(dossier, actor=actor, at=at)
-    start_steps(dossier, list(dossier.workflow.steps.filter(is_return=True)), at, get_calendar())
+    start_steps(
+        dossier,
+        list(dossier.workflow.steps.filter(is_return=True)),
+        at,
+        get_calendar(),
+        dossier_scale(dossier),
+    )
     end_dossier(dossier, at)
     record(
         dossier,
@@ -173,15 +186,18 @@ def return_result(
     dossier: Dossier,
     *,
     actor: User,
-    delivery: str = Delivery.COUNTER,
+    delivery: str | None = None,
     note: str = "",
     at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Art. 22: the result is handed over as the receipt said (counter, post, online)."""
+    """Art. 22: the result is handed over as the receipt said (counter, post, online);
+    ``delivery`` records another way only when the applicant asked for it."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.RETURN_RESULT, dossier.status)
+    # Art. 22(4): at the time, place and in the way written on the receipt slip.
+    delivery = dossier.delivery if delivery is None else delivery
     if delivery not in Delivery.values:
         raise InvalidInput(_("Hình thức trả kết quả không hợp lệ."))
     membership = require_role(actor, dossier.receiving_agency, Role.RECEPTION)
@@ -219,7 +235,7 @@ def correct_result(
     """Art. 23(1): an official's error in the result is corrected within 3 working
     days of being reported; the erroneous result stays in the history."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.CORRECT_RESULT, dossier.status)
     membership = require_role(actor, dossier.competent_agency, Role.LEADER)
     if not reason.strip():
@@ -234,9 +250,11 @@ def correct_result(
     late = calendar.working_hours_between(reported_at, at) > (
         CORRECTION_WORKING_DAYS * calendar.hours_per_day
     )
+    code = previous.result_type_code if result_type_code is None else result_type_code
+    if previous.kind == ResultKind.DECISION and result_type_code is not None:
+        _check_result_type(dossier, code)
     previous.is_current = False
     previous.save(update_fields=["is_current"])
-    code = previous.result_type_code if result_type_code is None else result_type_code
     result = Result.objects.create(
         dossier=dossier,
         kind=previous.kind,

@@ -74,7 +74,7 @@ def request_supplement(
     """Ask the applicant, once and completely, for what is missing (Art. 11(2)(c),
     19(5)). The applicant then holds the dossier: it is never overdue meanwhile."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.REQUEST_SUPPLEMENT, dossier.status)
     membership = _handling_membership(actor, dossier)
     if not reason.strip() or not missing.strip():
@@ -128,7 +128,7 @@ def record_supplement(
     """The complete supplement arrives (at the counter, or from the applicant online).
     deadlines.md §5: restart (the law) or pause, per the procedure's workflow."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.RECORD_SUPPLEMENT, dossier.status)
     if dossier.citizen_id is not None and actor.pk == dossier.citizen_id:
         title, agency = "", None
@@ -193,7 +193,7 @@ def close_unanswered(
     closed. Its end is the request's instant (deadlines.md §7), so the agency is not
     counted late for the applicant's silence."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.CLOSE_UNANSWERED, dossier.status)
     request = dossier.supplement_requests.get(completed_at__isnull=True, closed_at__isnull=True)
     if at < request.close_after:
@@ -230,7 +230,7 @@ def request_payment(
 ) -> Payment:
     """Art. 24: fees or taxes assessed after reception (national status 6)."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.REQUEST_PAYMENT, dossier.status)
     membership = _handling_membership(actor, dossier)
     if amount_vnd <= 0:
@@ -267,7 +267,7 @@ def record_payment(
     expected_version: int | None = None,
 ) -> Payment:
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.RECORD_PAYMENT, dossier.status)
     if actor.username != SYSTEM_USERNAME:
         membership = _handling_membership(actor, dossier)
@@ -305,7 +305,7 @@ def extend_deadline(
     Recorded later than one working day before the due instant it still counts, with a
     warning (deadlines.md §6)."""
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(Action.EXTEND, dossier.status)
     membership = _handling_membership(actor, dossier)
     if not reason.strip():
@@ -406,7 +406,7 @@ def _end_on_request(
     expected_version: int | None,
 ) -> Dossier:
     at = instant(at)
-    dossier = lock(dossier, expected_version)
+    dossier = lock(dossier, expected_version, actor)
     check_transition(action, dossier.status)
     if _applicant_side(actor, dossier):
         if action != Action.WITHDRAW:

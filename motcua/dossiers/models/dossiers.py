@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ChannelRule, Component, ProcedureVersion
@@ -261,6 +261,27 @@ class TaskOutcome(models.TextChoices):
     RESTARTED = "restarted", _("Tính lại sau bổ sung")
 
 
+class TaskQuerySet(models.QuerySet["Task"]):
+    def for_officer(self, user: User) -> TaskQuerySet:
+        """The open steps waiting for ``user`` ("my tasks"): those assigned to them, and
+        the unassigned ones of a role they hold in the step's agency — only while they
+        still work there. Soonest due first; the dossier, step, agency and assignee come
+        in the same query, so listing them costs one query however many there are."""
+        works_there = Membership.objects.filter(
+            user=user, is_active=True, agency_id=OuterRef("agency_id")
+        )
+        return (
+            self.filter(finished_at__isnull=True)
+            .alias(
+                works_there=Exists(works_there),
+                holds_role=Exists(works_there.filter(role=OuterRef("role"))),
+            )
+            .filter(Q(assignee=user, works_there=True) | Q(assignee=None, holds_role=True))
+            .select_related("dossier", "step", "agency", "assignee")
+            .order_by("due_at", "pk")
+        )
+
+
 class Task(models.Model):
     """One step of the workflow for one dossier, at one agency."""
 
@@ -298,6 +319,8 @@ class Task(models.Model):
     outcome = models.CharField(_("kết quả"), max_length=12, choices=TaskOutcome.choices, blank=True)
     timeliness = models.CharField(max_length=10, choices=Timeliness.choices, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bước xử lý của hồ sơ")

@@ -172,3 +172,119 @@ def world(db: None, tmp_path: Path, settings: object) -> World:
         counter_rule=rules["truc_tiep"],
         online_rule=rules["truc_tuyen"],
     )
+
+
+# --- Reaching any status through the real actions (appended for the action tests) ---
+
+# Mon 02/03/2026 08:00, the reception of deadlines.md §8's supplement example:
+# 5 working days → due Mon 09/03/2026 08:00.
+MONDAY = local(2026, 3, 2, 8, 0)
+
+
+def citizen(username: str = "congdan") -> User:
+    """An applicant's portal account (no membership in any agency)."""
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"full_name": "Nguyễn Văn An"}
+    )
+    return user
+
+
+def submit_online(world: World, at: dt.datetime = MONDAY, **overrides: object) -> Dossier:
+    """An online submission (status 1) filed by the applicant's own account."""
+    applicant = citizen()
+    values: dict[str, object] = {
+        "channel": "online",
+        "channel_rule": world.online_rule,
+        "delivery": "online",
+        "citizen": applicant,
+    }
+    values.update(overrides)
+    return actions.submit_dossier(world.submission(**values), actor=applicant, at=at)
+
+
+def result_file(name: str = "ket-qua.pdf") -> list[actions.DocumentInput]:
+    return [actions.DocumentInput(name="Giấy khai sinh", file=pdf(name))]
+
+
+def to_approval(world: World, dossier: Dossier, at: dt.datetime) -> None:
+    """Handler and department head forward: the dossier waits at the leader's step."""
+    actions.forward(dossier, actor=world.handler, at=at)
+    actions.forward(dossier, actor=world.head, at=at + dt.timedelta(hours=1))
+
+
+def reach(world: World, status: str, at: dt.datetime = MONDAY) -> Dossier:
+    """A dossier in ``status``, brought there by the real actions (received at ``at``
+    when it is received at all); returned freshly loaded."""
+    day = dt.timedelta(days=1)
+    if status in {"submitted", "not_received"}:
+        dossier = submit_online(world, at)
+        if status == "not_received":
+            actions.refuse_at_intake(
+                dossier, actor=world.reception, reason="Không thuộc thẩm quyền", at=at + day
+            )
+    else:
+        dossier = world.receive(at)
+    if status == "in_progress":
+        actions.assign(dossier, actor=world.head, assignee=world.handler, at=at + day)
+    elif status in {"awaiting_supplement", "closed"}:
+        actions.request_supplement(
+            dossier,
+            actor=world.handler,
+            reason="Thiếu giấy tờ",
+            missing="Giấy chứng sinh",
+            at=at + day,
+        )
+        if status == "closed":
+            from motcua.dossiers.actions.base import system_user
+
+            actions.close_unanswered(dossier, actor=system_user(), at=at + 17 * day)
+    elif status == "awaiting_payment":
+        actions.request_payment(
+            dossier, actor=world.handler, amount_vnd=50_000, description="Lệ phí", at=at + day
+        )
+    elif status == "withdrawn":
+        actions.withdraw(dossier, actor=world.reception, reason="Người nộp xin rút", at=at + day)
+    elif status == "stopped":
+        actions.stop(dossier, actor=world.leader, reason="Người nộp đề nghị dừng", at=at + day)
+    elif status in {"processed", "returned"}:
+        to_approval(world, dossier, at + day)
+        actions.approve_result(
+            dossier,
+            actor=world.leader,
+            result_type_code="KQ.G15.000031",
+            documents=result_file(),
+            at=at + 2 * day,
+        )
+        if status == "returned":
+            actions.return_result(dossier, actor=world.reception, at=at + 3 * day)
+    dossier.refresh_from_db()
+    assert dossier.status == status, (dossier.status, status)
+    return dossier
+
+
+def snapshot(dossier: Dossier | None = None) -> dict[str, object]:
+    """Everything an action could write: row counts of every dossier table, and the
+    dossier's own row and tasks. Equal snapshots before and after = nothing written."""
+    from motcua.dossiers import models as m
+
+    state: dict[str, object] = {
+        model.__name__: model.objects.count()
+        for model in (
+            m.Dossier,
+            m.Document,
+            m.Task,
+            m.SupplementRequest,
+            m.Extension,
+            m.Payment,
+            m.Result,
+            m.DossierEvent,
+        )
+    }
+    state["counters"] = list(m.DossierCodeCounter.objects.values_list("identifier", "day", "last"))
+    if dossier is not None:
+        state["dossier"] = m.Dossier.objects.values().get(pk=dossier.pk)
+        state["tasks"] = list(dossier.tasks.order_by("pk").values())
+        state["requests"] = list(dossier.supplement_requests.order_by("pk").values())
+        state["payments"] = list(dossier.payments.order_by("pk").values())
+        state["results"] = list(dossier.results.order_by("pk").values())
+    return state
