@@ -29,7 +29,7 @@ from motcua.dossiers.models import (
     Timeliness,
     WorkflowStep,
 )
-from motcua.dossiers.statuses import check_transition, national_code
+from motcua.dossiers.statuses import Action, check_transition, national_code
 from motcua.org.models import Agency, Membership, Role
 from motcua.workdays.calendar import WorkCalendar
 from motcua.workdays.limits import TimeLimit
@@ -98,7 +98,14 @@ def in_scope(actor: User, dossier: Dossier) -> bool:
         return True
     if dossier.citizen_id is not None and actor.pk == dossier.citizen_id:
         return True
-    return Dossier.objects.visible_to(actor).filter(pk=dossier.pk).exists()
+    # Ask about this dossier only: filtering ``visible_to`` by pk would make the
+    # database consider every dossier with a step at the officer's agencies.
+    agency_ids = set(
+        Membership.objects.filter(user=actor, is_active=True).values_list("agency_id", flat=True)
+    )
+    if {dossier.receiving_agency_id, dossier.competent_agency_id} & agency_ids:
+        return True
+    return Task.objects.filter(dossier=dossier, agency_id__in=agency_ids).exists()
 
 
 def roles_in(actor: User, agency: Agency) -> set[str]:
@@ -240,7 +247,10 @@ def record(
     to_status = check_transition(action, from_status)
     dossier.status = to_status
     dossier.national_code = national_code(to_status)
-    dossier.lock_version += 1
+    # A reminder changes nothing an official works on: it must not turn their next
+    # action into a conflict.
+    if action != Action.REMIND:
+        dossier.lock_version += 1
     dossier.save()
     last = DossierEvent.objects.filter(dossier=dossier).aggregate(last=Max("seq"))["last"] or 0
     return DossierEvent.objects.create(

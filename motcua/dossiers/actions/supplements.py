@@ -319,6 +319,8 @@ def extend_deadline(
         )
     if dossier.due_at is None:
         raise InvalidInput(_("Thủ tục không có thời hạn giải quyết để gia hạn."))
+    if new_due <= at:
+        raise InvalidInput(_("Ngày hẹn mới phải sau thời điểm gia hạn."))
     if new_due <= dossier.due_at:
         raise InvalidInput(_("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
     calendar = get_calendar()

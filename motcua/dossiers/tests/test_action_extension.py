@@ -145,3 +145,13 @@ def test_a_result_after_the_original_but_before_the_new_appointment_is_on_time(
 
     dossier.refresh_from_db()
     assert dossier.timeliness == "on_time"
+
+
+def test_an_overdue_dossier_cannot_be_given_an_appointment_already_past(world: World) -> None:
+    dossier = world.receive(MONDAY)  # due Mon 09/03 08:00
+    before = snapshot(dossier)
+
+    with pytest.raises(InvalidInput, match="phải sau thời điểm gia hạn"):
+        _extend(world, dossier, local(2026, 3, 12, 9, 0), new_due=local(2026, 3, 10, 17, 0))
+
+    assert snapshot(dossier) == before

@@ -136,3 +136,25 @@ def test_two_connections_at_once_one_wins_one_conflicts(world: World) -> None:
 
     assert sorted(outcomes) == ["ConflictError", "done"]
     assert Dossier.objects.get(pk=dossier.pk).events.filter(action="extend").count() == 1
+
+
+def test_a_reminder_in_between_does_not_turn_an_officials_action_into_a_conflict(
+    world: World,
+) -> None:
+    from motcua.dossiers.pollers import remind_due_soon
+    from motcua.dossiers.tests.conftest import local
+
+    dossier = world.receive(local(2026, 3, 2, 8, 0))  # due Mon 09/03 08:00
+    seen = Dossier.objects.get(pk=dossier.pk).lock_version
+
+    summary = remind_due_soon(local(2026, 3, 6, 9, 0))
+    assert dossier.events.filter(action="remind").count() == 1, summary
+
+    actions.assign(
+        dossier,
+        actor=world.head,
+        assignee=world.handler,
+        at=local(2026, 3, 6, 10, 0),
+        expected_version=seen,
+    )
+    assert Dossier.objects.get(pk=dossier.pk).lock_version == seen + 1
