@@ -4,11 +4,18 @@
 configured for the procedure and the competent agency, else the one for the
 procedure, else a default derived from the time limit (reception → handling
 officer → department head → agency leader's approval → return).
+
+Administrators change workflows through ``revise_workflow``: a workflow that
+dossiers follow is never edited under them — the change becomes the next version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +25,7 @@ from motcua.catalog.models import Procedure
 from motcua.dossiers.models import StepAgency, Workflow, WorkflowStep
 from motcua.org.models import Agency, Role
 from motcua.workdays.limits import LimitUnit, TimeLimit
+from motcua.workdays.wording import format_hours
 
 HOURS_PER_DAY = Decimal(8)
 # Shares of the limit in the default workflow. Reception and return are the one-stop
@@ -77,13 +85,17 @@ def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
     parts = split_hours(total)
     if existing is not None and [s.allotted_hours for s in existing.steps.all()] == parts:
         return existing
-    version = (
-        Workflow.objects.filter(procedure=procedure)
+    # Receptions racing to be the procedure's first would each create "version 1":
+    # take the procedure's lock, and look again now that nobody else can create one.
+    lock_procedure(procedure)
+    existing = (
+        Workflow.objects.filter(procedure=procedure, agency=None, is_default=True, is_active=True)
         .order_by("-version")
-        .values_list("version", flat=True)
         .first()
-        or 0
-    ) + 1
+    )
+    if existing is not None and [s.allotted_hours for s in existing.steps.all()] == parts:
+        return existing
+    version = next_version(procedure)
     if existing is not None:
         existing.is_active = False
         existing.save(update_fields=["is_active"])
@@ -150,5 +162,145 @@ def validate_steps(workflow: Workflow, steps: list[WorkflowStep], limit: TimeLim
                 "Tổng thời gian các bước (%(steps)s giờ) phải bằng thời hạn của thủ tục "
                 "(%(limit)s giờ làm việc)."
             )
-            % {"steps": sum(by_order.values()), "limit": total}
+            % {
+                "steps": format_hours(Fraction(sum(by_order.values()))),
+                "limit": format_hours(Fraction(total)),
+            }
         )
+
+
+# --- administrators' changes ---------------------------------------------------------
+
+# What an administrator may change on a workflow that dossiers follow without making a
+# new version: neither changes how any dossier is handled.
+IN_PLACE_FIELDS = frozenset({"is_active", "note"})
+STEP_FIELDS = (
+    "order",
+    "name",
+    "role",
+    "agency_source",
+    "agency",
+    "allotted_hours",
+    "is_approval",
+    "is_return",
+)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The outcome of ``revise_workflow``: the workflow now in force, and the version it
+    replaced when the change could not be made in place."""
+
+    workflow: Workflow
+    previous: Workflow | None = None
+
+    @property
+    def is_new_version(self) -> bool:
+        return self.previous is not None
+
+
+def lock_procedure(procedure: Procedure) -> None:
+    """Serialise whoever numbers the procedure's workflow versions (PostgreSQL row lock;
+    on SQLite, writers are already serialised by IMMEDIATE transactions)."""
+    Procedure.objects.select_for_update().only("pk").get(pk=procedure.pk)
+
+
+def next_version(procedure: Procedure) -> int:
+    """The number of the procedure's next workflow (call after ``lock_procedure``)."""
+    last = (
+        Workflow.objects.filter(procedure=procedure)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def procedure_limits(procedure: Procedure) -> list[TimeLimit | None]:
+    """The distinct time limits of the channels of the procedure's current version."""
+    version = procedure.current_version
+    limits = [rule.time_limit for rule in version.channels.all()] if version else []
+    return list(dict.fromkeys(limits)) or [None]
+
+
+def validate_workflow(workflow: Workflow, steps: Sequence[WorkflowStep]) -> None:
+    """``validate_steps`` against the procedure's time limit. Channels usually share one
+    limit; when they differ, the steps must add up to one of them (ValidationError with
+    the first one's message otherwise)."""
+    errors: list[ValidationError] = []
+    for limit in procedure_limits(workflow.procedure):
+        try:
+            validate_steps(workflow, list(steps), limit)
+        except ValidationError as error:
+            errors.append(error)
+        else:
+            return
+    raise errors[0]
+
+
+def same_steps(workflow: Workflow, steps: Sequence[WorkflowStep]) -> bool:
+    def row(step: WorkflowStep) -> tuple[object, ...]:
+        values = [getattr(step, f) for f in STEP_FIELDS if f != "agency"]
+        return (*values, step.agency_id or 0)
+
+    return sorted(map(row, workflow.steps.all())) == sorted(map(row, steps))
+
+
+@transaction.atomic
+def revise_workflow(
+    workflow: Workflow, *, changes: Mapping[str, Any], steps: Sequence[WorkflowStep]
+) -> Revision:
+    """Change ``workflow``'s fields (``changes``: field name → value) and replace its
+    steps with ``steps`` (unsaved; each step's ``STEP_FIELDS`` are read).
+
+    A workflow no dossier follows is edited in place. One that dossiers follow is never
+    edited under them: a copy with the changes becomes the procedure's next version, and
+    the old version stays as it was but stops being used for new dossiers
+    (``is_active`` off). Changing only ``IN_PLACE_FIELDS`` is done in place either way.
+    An administrator's workflow is no longer the derived default (``is_default`` off),
+    so ``default_workflow`` never replaces it.
+
+    Raises ValidationError (``validate_workflow``) and writes nothing when the steps do
+    not fit the procedure.
+    """
+    lock_procedure(workflow.procedure)
+    current = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    proposed = Workflow(
+        **{
+            f.attname: getattr(current, f.attname)
+            for f in Workflow._meta.concrete_fields
+            if not f.primary_key
+        }
+    )
+    for name, value in changes.items():
+        setattr(proposed, name, value)
+    validate_workflow(proposed, steps)
+    unchanged_steps = same_steps(current, steps)
+    handling_changed = not unchanged_steps or any(
+        getattr(proposed, name) != getattr(current, name)
+        for name in changes
+        if name not in IN_PLACE_FIELDS
+    )
+    if not handling_changed or not current.dossiers.exists():
+        for name, value in changes.items():
+            setattr(current, name, value)
+        if handling_changed:
+            current.is_default = False
+        current.save()
+        if not unchanged_steps:
+            current.steps.all().delete()
+            _create_steps(current, steps)
+        return Revision(current)
+    proposed.version = next_version(current.procedure)
+    proposed.is_default = False
+    proposed.save()
+    _create_steps(proposed, steps)
+    current.is_active = False
+    current.save(update_fields=["is_active"])
+    return Revision(proposed, previous=current)
+
+
+def _create_steps(workflow: Workflow, steps: Sequence[WorkflowStep]) -> None:
+    WorkflowStep.objects.bulk_create(
+        WorkflowStep(workflow=workflow, **{f: getattr(s, f) for f in STEP_FIELDS}) for s in steps
+    )
