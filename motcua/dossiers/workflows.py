@@ -45,6 +45,7 @@ DEFAULT_STEPS: list[tuple[str, str, str, Decimal, bool, bool]] = [
     ("Trả kết quả", Role.RECEPTION, StepAgency.RECEIVING, Decimal("0.05"), False, True),
 ]
 QUARTER = Decimal("0.25")
+DEFAULT_SHARE_TOTAL = Decimal(100)
 
 
 def limit_hours(limit: TimeLimit | None) -> Decimal | None:
@@ -77,12 +78,12 @@ def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
         .order_by("-version")
         .first()
     )
-    total = limit_hours(limit)
-    if total is None:
-        # Calendar days and months: the shares are what matters; tasks scale them to
-        # the working hours actually available (see ``allotment``).
-        total = Decimal(100)
-    parts = split_hours(total)
+    # The default steps hold shares of the limit (out of 100), not hours: every
+    # dossier scales them to its own working time (``actions.intake.allotment_scale``),
+    # so channels with different limits share one workflow instead of each reception
+    # replacing the version the last one made. ``limit`` is kept for callers.
+    del limit
+    parts = split_hours(DEFAULT_SHARE_TOTAL)
     if existing is not None and [s.allotted_hours for s in existing.steps.all()] == parts:
         return existing
     # Receptions racing to be the procedure's first would each create "version 1":
@@ -103,7 +104,10 @@ def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
         procedure=procedure,
         version=version,
         is_default=True,
-        note=_("Tự sinh từ thời hạn giải quyết của thủ tục."),
+        note=_(
+            "Tự sinh từ thời hạn giải quyết của thủ tục: thời gian mỗi bước là tỷ lệ "
+            "(trên 100) của thời hạn, quy ra giờ làm việc cho từng hồ sơ."
+        ),
     )
     WorkflowStep.objects.bulk_create(
         WorkflowStep(

@@ -303,21 +303,29 @@ def _receive(
 
 
 def allotment_scale(dossier: Dossier, steps: list[WorkflowStep]) -> Fraction:
-    """Step times are working hours. For limits in calendar days or months the
-    working hours actually available between clock start and due instant are shared
-    out in the steps' proportions."""
+    """What the step times are multiplied by. A configured workflow's steps are
+    working hours that add up to a working-time limit (scale 1). The default
+    workflow's steps are shares out of 100, scaled to the limit's working hours; for
+    limits in calendar days or months, to the working hours actually available
+    between clock start and due instant."""
     from motcua.dossiers.workflows import limit_hours
 
     limit = dossier.channel_rule.time_limit
     if limit is None or dossier.due_at is None or dossier.clock_started_at is None:
         return Fraction(1)
-    if limit_hours(limit) is not None:
+    working = limit_hours(limit)
+    if working is not None and not dossier.workflow.is_default:
+        # A configured workflow's steps already add up to the limit (validate_steps).
         return Fraction(1)
     by_order: dict[int, Fraction] = {}
     for s in steps:
-        by_order[s.order] = max(by_order.get(s.order, Fraction(0)), Fraction(str(s.allotted_hours)))
+        share = Fraction(str(s.allotted_hours))
+        by_order[s.order] = max(by_order.get(s.order, Fraction(0)), share)
     total = sum(by_order.values(), Fraction(0))
-    available = get_calendar().working_hours_between(dossier.clock_started_at, dossier.due_at)
+    if working is not None:
+        available = Fraction(str(working))
+    else:
+        available = get_calendar().working_hours_between(dossier.clock_started_at, dossier.due_at)
     return available / total if total else Fraction(1)
 
 

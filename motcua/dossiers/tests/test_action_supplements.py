@@ -37,7 +37,7 @@ from motcua.dossiers.tests.conftest import (
     snapshot,
     submit_online,
 )
-from motcua.dossiers.workflows import default_workflow
+from motcua.dossiers.workflows import default_workflow, limit_hours, split_hours
 
 REQUESTED = local(2026, 3, 3, 10, 0)
 COMPLETED = local(2026, 3, 6, 16, 0)
@@ -63,8 +63,12 @@ def _supplement(world: World, dossier: Dossier, at: Any = COMPLETED) -> Suppleme
 
 
 def _pausing_workflow(world: World) -> Workflow:
-    """The procedure's own workflow, for a sector law that pauses the clock."""
+    """The procedure's own workflow, for a sector law that pauses the clock: the
+    default steps, in working hours that add up to the 5-day limit."""
     default = default_workflow(world.version.procedure, world.counter_rule.time_limit)
+    limit = limit_hours(world.counter_rule.time_limit)
+    assert limit is not None
+    hours = split_hours(limit)
     workflow = Workflow.objects.create(
         procedure=world.version.procedure, supplement_policy=SupplementPolicy.PAUSE
     )
@@ -75,11 +79,11 @@ def _pausing_workflow(world: World) -> Workflow:
             name=step.name,
             role=step.role,
             agency_source=step.agency_source,
-            allotted_hours=step.allotted_hours,
+            allotted_hours=allotted,
             is_approval=step.is_approval,
             is_return=step.is_return,
         )
-        for step in default.steps.all()
+        for step, allotted in zip(default.steps.all(), hours, strict=True)
     )
     return workflow
 

@@ -223,7 +223,7 @@ def test_changing_a_default_workflow_in_use_replaces_it_for_new_dossiers(
 
     assert later.workflow != default and not later.workflow.is_default
     assert hours(later.workflow) == [2, 28, 2, 6, 2]
-    assert hours(default) == [2, 24, 6, 6, 2]
+    assert hours(default) == [5, 60, 15, 15, 5]  # shares of the limit, out of 100
 
 
 @pytest.fixture
@@ -302,7 +302,7 @@ def test_revising_with_steps_that_do_not_fit_writes_nothing(world: World) -> Non
 
     assert list(Workflow.objects.all()) == [workflow]
     assert Workflow.objects.get().note == workflow.note
-    assert hours(workflow) == [2, 24, 6, 6, 2]
+    assert hours(workflow) == [5, 60, 15, 15, 5]
 
 
 def workflow_steps(workflow: Workflow) -> list[dict[str, object]]:
