@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 
 from motcua.accounts.models import User
+from motcua.catalog.choices import Channel, OnlineLevel
+from motcua.catalog.models import ChannelRule, Procedure, ProvinceProcedureSetting
 from motcua.org.models import (
     AdministrativeUnit,
     Agency,
@@ -192,8 +194,6 @@ def load_demo_province(*, password: str = DEMO_PASSWORD) -> tuple[DemoSummary, d
 def _online_level(channels: list[tuple[str, bool]]) -> str:
     """Demo rule: online submission offered → full process when free of charge
     (nothing to pay online), partial otherwise; no online channel → none."""
-    from motcua.catalog.choices import Channel, OnlineLevel
-
     online = [free for channel, free in channels if channel == Channel.ONLINE]
     if not online:
         return OnlineLevel.NONE
@@ -205,8 +205,6 @@ def map_procedures(agencies: dict[str, Agency]) -> int:
     """Give the demo agencies the real procedures of their level: commune-level
     procedures to every commune People's Committee, provincial ones to the department
     of the publishing ministry. Existing rows (an administrator's edits) are kept."""
-    from motcua.catalog.models import ChannelRule, Procedure, ProvinceProcedureSetting
-
     have = set(ProvinceProcedureSetting.objects.values_list("procedure_id", "agency_id"))
     channels: dict[int, list[tuple[str, bool]]] = {}
     for version_id, channel, free in ChannelRule.objects.values_list(

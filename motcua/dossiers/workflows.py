@@ -79,7 +79,7 @@ def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
         .first()
     )
     # The default steps hold shares of the limit (out of 100), not hours: every
-    # dossier scales them to its own working time (``actions.intake.allotment_scale``),
+    # dossier scales them to its own working time (``actions.base.allotment_scale``),
     # so channels with different limits share one workflow instead of each reception
     # replacing the version the last one made. ``limit`` is kept for callers.
     del limit

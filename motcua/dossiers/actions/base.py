@@ -30,9 +30,10 @@ from motcua.dossiers.models import (
     WorkflowStep,
 )
 from motcua.dossiers.statuses import Action, check_transition, national_code
+from motcua.dossiers.workflows import limit_hours
 from motcua.org.models import Agency, Membership, Role
 from motcua.workdays.calendar import WorkCalendar
-from motcua.workdays.limits import TimeLimit
+from motcua.workdays.services import get_calendar
 from motcua.workdays.timeliness import Timeliness as WorkdaysTimeliness
 from motcua.workdays.timeliness import classify_end
 
@@ -216,11 +217,8 @@ def cancel_open_tasks(dossier: Dossier, *, actor: User, at: dt.datetime) -> None
 
 
 def _timeliness(value: WorkdaysTimeliness) -> str:
-    return {
-        WorkdaysTimeliness.EARLY: Timeliness.EARLY,
-        WorkdaysTimeliness.ON_TIME: Timeliness.ON_TIME,
-        WorkdaysTimeliness.LATE: Timeliness.LATE,
-    }[value]
+    # The stored labels are the workdays slugs (early / on_time / late).
+    return Timeliness(value.value)
 
 
 def end_dossier(dossier: Dossier, end: dt.datetime) -> None:
@@ -274,9 +272,31 @@ def record(
     )
 
 
-def dossier_limit(dossier: Dossier) -> TimeLimit | None:
-    return dossier.channel_rule.time_limit
-
-
 def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def allotment_scale(dossier: Dossier, steps: list[WorkflowStep] | None = None) -> Fraction:
+    """What the step times are multiplied by. A configured workflow's steps are
+    working hours that add up to a working-time limit (scale 1). The default
+    workflow's steps are shares out of 100, scaled to the limit's working hours; for
+    limits in calendar days or months, to the working hours actually available
+    between clock start and due instant. ``steps``: the workflow's steps, if the
+    caller has them loaded already."""
+    limit = dossier.channel_rule.time_limit
+    if limit is None or dossier.due_at is None or dossier.clock_started_at is None:
+        return Fraction(1)
+    working = limit_hours(limit)
+    if working is not None and not dossier.workflow.is_default:
+        # A configured workflow's steps already add up to the limit (validate_steps).
+        return Fraction(1)
+    by_order: dict[int, Fraction] = {}
+    for s in steps if steps is not None else dossier.workflow.steps.all():
+        share = Fraction(str(s.allotted_hours))
+        by_order[s.order] = max(by_order.get(s.order, Fraction(0)), share)
+    total = sum(by_order.values(), Fraction(0))
+    if working is not None:
+        available = Fraction(str(working))
+    else:
+        available = get_calendar().working_hours_between(dossier.clock_started_at, dossier.due_at)
+    return available / total if total else Fraction(1)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.dossiers.actions.base import (
+    allotment_scale,
     finish_task,
     hours,
     instant,
@@ -49,13 +50,6 @@ def steps_after(task: Task) -> list[WorkflowStep]:
     if not steps:
         return []
     return [s for s in steps if s.order == steps[0].order]
-
-
-def dossier_scale(dossier: Dossier) -> Fraction:
-    """What the dossier's step times are multiplied by (``intake.allotment_scale``)."""
-    from motcua.dossiers.actions.intake import allotment_scale
-
-    return allotment_scale(dossier, list(dossier.workflow.steps.all()))
 
 
 @transaction.atomic
@@ -130,7 +124,7 @@ def forward(
     started: list[Task] = []
     if not dossier.open_tasks().exists():
         started = start_steps(
-            dossier, steps_after(current), at, get_calendar(), dossier_scale(dossier)
+            dossier, steps_after(current), at, get_calendar(), allotment_scale(dossier)
         )
     record(
         dossier,
@@ -172,7 +166,7 @@ def send_back(
     for other in dossier.open_tasks():
         finish_task(other, actor=actor, at=at, outcome=TaskOutcome.SENT_BACK)
     steps = [s for s in dossier.workflow.steps.all() if s.order == to_step.order]
-    started = start_steps(dossier, steps, at, get_calendar(), dossier_scale(dossier))
+    started = start_steps(dossier, steps, at, get_calendar(), allotment_scale(dossier))
     record(
         dossier,
         actor=actor,

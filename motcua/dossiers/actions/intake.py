@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.models import ChannelRule, Component, ProcedureVersion
 from motcua.dossiers.actions.base import (
+    allotment_scale,
     end_dossier,
     finish_task,
     instant,
@@ -39,7 +39,6 @@ from motcua.dossiers.models import (
     IntakeChannel,
     TaskOutcome,
     WorkflowKind,
-    WorkflowStep,
 )
 from motcua.dossiers.statuses import Action, check_transition
 from motcua.dossiers.workflows import workflow_for
@@ -300,33 +299,6 @@ def _receive(
         changes={"due_at": iso(dossier.due_at), "clock_started_at": iso(dossier.clock_started_at)},
     )
     return dossier
-
-
-def allotment_scale(dossier: Dossier, steps: list[WorkflowStep]) -> Fraction:
-    """What the step times are multiplied by. A configured workflow's steps are
-    working hours that add up to a working-time limit (scale 1). The default
-    workflow's steps are shares out of 100, scaled to the limit's working hours; for
-    limits in calendar days or months, to the working hours actually available
-    between clock start and due instant."""
-    from motcua.dossiers.workflows import limit_hours
-
-    limit = dossier.channel_rule.time_limit
-    if limit is None or dossier.due_at is None or dossier.clock_started_at is None:
-        return Fraction(1)
-    working = limit_hours(limit)
-    if working is not None and not dossier.workflow.is_default:
-        # A configured workflow's steps already add up to the limit (validate_steps).
-        return Fraction(1)
-    by_order: dict[int, Fraction] = {}
-    for s in steps:
-        share = Fraction(str(s.allotted_hours))
-        by_order[s.order] = max(by_order.get(s.order, Fraction(0)), share)
-    total = sum(by_order.values(), Fraction(0))
-    if working is not None:
-        available = Fraction(str(working))
-    else:
-        available = get_calendar().working_hours_between(dossier.clock_started_at, dossier.due_at)
-    return available / total if total else Fraction(1)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.models import ProcedureResult
 from motcua.dossiers.actions.base import (
+    allotment_scale,
     cancel_open_tasks,
     end_dossier,
     finish_task,
@@ -21,7 +22,7 @@ from motcua.dossiers.actions.base import (
     require_task_actor,
     start_steps,
 )
-from motcua.dossiers.actions.handling import dossier_scale, open_task, steps_after
+from motcua.dossiers.actions.handling import open_task, steps_after
 from motcua.dossiers.actions.intake import DocumentInput, save_documents, validate_file
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import (
@@ -72,7 +73,7 @@ def _finish_processing(
     cancel_open_tasks(dossier, actor=actor, at=at)
     # The return step (the one-stop unit hands the result over) starts now, with its
     # share of the working time like every other step.
-    start_steps(dossier, steps_after(current), at, get_calendar(), dossier_scale(dossier))
+    start_steps(dossier, steps_after(current), at, get_calendar(), allotment_scale(dossier))
     end_dossier(dossier, at)
 
 
@@ -165,7 +166,7 @@ def refuse(
         list(dossier.workflow.steps.filter(is_return=True)),
         at,
         get_calendar(),
-        dossier_scale(dossier),
+        allotment_scale(dossier),
     )
     end_dossier(dossier, at)
     record(
