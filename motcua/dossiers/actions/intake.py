@@ -397,3 +397,40 @@ def refuse_at_intake(
         reason=reason,
     )
     return dossier
+
+
+@transaction.atomic
+def hand_back_at_counter(
+    sub: Submission,
+    *,
+    actor: User,
+    refuse: bool,
+    reason: str,
+    missing: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A dossier handed in at the counter that is not received: the officer guides the
+    applicant to complete it (slip 02) or refuses it (slip 03), Decree 118/2025
+    Art. 17(1)(c). It is recorded with a code, so the slip and the statistics can point
+    at it, but its clock never starts."""
+    at = instant(at)
+    membership = require_role(actor, sub.receiving_agency, Role.RECEPTION)
+    if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
+        raise InvalidInput(
+            _("Tiếp nhận tại quầy chỉ dùng cho hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+        )
+    if not reason.strip() or (not refuse and not missing.strip()):
+        raise InvalidInput(_("Cần ghi rõ lý do và những giấy tờ phải bổ sung, hoàn thiện."))
+    dossier = _create(sub, actor=actor, at=at)
+    record(
+        dossier,
+        actor=actor,
+        action=Action.SUBMIT,
+        at=at,
+        agency=sub.receiving_agency,
+        title=membership.title,
+        changes={"channel": sub.channel},
+    )
+    if refuse:
+        return refuse_at_intake(dossier, actor=actor, reason=reason, at=at)
+    return request_completion(dossier, actor=actor, reason=reason, missing=missing, at=at)
