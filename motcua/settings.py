@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.portal",
+    "motcua.printing",
+    "motcua.backoffice",
     "motcua.demo",
 ]
 
@@ -121,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.portal.context.site",
+                "motcua.backoffice.context.office",
             ],
         },
     },
@@ -250,10 +253,31 @@ MOTCUA_CLOSED_NATIONAL_CODE = env_int("MOTCUA_CLOSED_NATIONAL_CODE", 8)
 MOTCUA_SUPPLEMENT_CLOSE_DAYS = env_int("MOTCUA_SUPPLEMENT_CLOSE_DAYS", 15)
 # MOTCUA_MAX_UPLOAD_MB: largest file accepted for one dossier document.
 MOTCUA_MAX_UPLOAD_MB = env_int("MOTCUA_MAX_UPLOAD_MB", 20)
+# Uploads larger than Django's memory limit go to a temporary file; the request body
+# may carry several scans, each up to MOTCUA_MAX_UPLOAD_MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# MOTCUA_SIGNIN_MAX_FAILURES / MOTCUA_SIGNIN_LOCK_MINUTES: officials' sign-in is locked
+# for the given minutes after that many wrong passwords within the same span.
+MOTCUA_SIGNIN_MAX_FAILURES = env_int("MOTCUA_SIGNIN_MAX_FAILURES", 5)
+MOTCUA_SIGNIN_LOCK_MINUTES = env_int("MOTCUA_SIGNIN_LOCK_MINUTES", 15)
+
+# MOTCUA_PUBLIC_URL: the public address of the portal printed on receipts (QR code of
+# the status lookup). Empty: the address the request came in on.
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "").rstrip("/")
+
+LOGIN_URL = "backoffice:login"
+LOGIN_REDIRECT_URL = "backoffice:home"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools report every layout step at INFO.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -4,6 +4,7 @@ a date range as PDF or XLSX."""
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 from urllib.parse import quote
 
 from django import forms
@@ -28,6 +29,29 @@ def lookup_url(request: HttpRequest, dossier: Dossier) -> str:
     return f"{base}/tra-cuu/?ma={quote(dossier.code)}"
 
 
+def _printing() -> ModuleType | None:
+    """The forms module, or None when the server lacks the Pango library WeasyPrint
+    needs (the rest of MotCua runs without it)."""
+    try:
+        from motcua.printing import forms
+    except OSError:
+        return None
+    return forms
+
+
+def _no_pdf(request: HttpRequest, dossier: Dossier | None) -> HttpResponse:
+    message = _(
+        "Máy chủ chưa cài thư viện Pango nên chưa tạo được tệp PDF. Quản trị hệ thống cần "
+        "cài gói libpango-1.0-0 và libpangoft2-1.0-0."
+    )
+    return render(
+        request,
+        "backoffice/form_unavailable.html",
+        {"message": message, "dossier": dossier},
+        status=503,
+    )
+
+
 RENDERERS = {
     "02": "completion_request",
     "03": "refusal",
@@ -41,8 +65,9 @@ RENDERERS = {
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     desk: Desk = request.desk  # type: ignore[attr-defined]
     dossier = find_dossier(desk, code)
-    from motcua.printing import forms as official
-
+    official = _printing()
+    if official is None:
+        return _no_pdf(request, dossier)
     try:
         if form == "01":
             pdf = official.receipt(dossier, lookup_url=lookup_url(request, dossier))
@@ -97,25 +122,35 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
     }
     form = BookForm(request.GET if "start" in request.GET else None, initial=initial)
     if form.is_bound and form.is_valid():
-        from motcua.printing import forms as official
-
+        official = _printing()
+        if official is None:
+            return _no_pdf(request, None)
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
-        if request.GET.get("dang") == "xlsx":
-            response = HttpResponse(
-                official.tracking_book_xlsx(desk.agency, start, end),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        else:
-            response = HttpResponse(
-                official.tracking_book(desk.agency, start, end), content_type="application/pdf"
-            )
-            response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        return response
+        try:
+            return _book(request, official, desk, start, end)
+        except official.FormNotAvailable as exc:
+            form.add_error(None, str(exc))
     return render(
         request,
         "backoffice/tracking_book.html",
         {"form": form, "nav": "book"},
         status=400 if form.is_bound else 200,
     )
+
+
+def _book(
+    request: HttpRequest, official: ModuleType, desk: Desk, start: dt.date, end: dt.date
+) -> HttpResponse:
+    name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
+    if request.GET.get("dang") == "xlsx":
+        response = HttpResponse(
+            official.tracking_book_xlsx(desk.agency, start, end),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(
+            official.tracking_book(desk.agency, start, end), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
