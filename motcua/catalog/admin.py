@@ -2,8 +2,8 @@
 
 Catalogue content comes from ``import_catalog`` and is read-only here (versions are
 immutable). Administrators edit only how this province runs each procedure
-(``ProvinceProcedureSetting``) and review the channel times whose unit the national
-portal does not give.
+(``ProvinceProcedureSetting``) and confirm the unit of the channel times the national
+portal gives without one (``admin_limits``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from typing import Any, cast
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import F, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog import admin_limits  # noqa: F401  (registers the limit confirmation pages)
 from motcua.catalog.choices import Level
 from motcua.catalog.models import (
     ChannelRule,
@@ -59,17 +60,26 @@ class LevelFilter(admin.SimpleListFilter):
 
 
 class UnknownUnitFilter(admin.SimpleListFilter):
-    """Procedures whose current version gives a time without a unit (khac_khong_ro)."""
+    """Procedures whose current version gives a time without a unit (khac_khong_ro),
+    still awaiting the province's confirmation or already confirmed."""
 
     title = _("đơn vị thời hạn")
     parameter_name = "don_vi"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("chua_ro", _("Chưa rõ đơn vị (cần xác nhận)"))]
+        return [
+            ("chua_ro", _("Chưa rõ đơn vị (cần xác nhận)")),
+            ("da_xac_nhan", _("Chưa rõ đơn vị, đã xác nhận")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        awaiting = ChannelRule.objects.awaiting_confirmation().filter(
+            version=OuterRef("current_version")
+        )
         if self.value() == "chua_ro":
-            return cast(ProcedureQuerySet, queryset).with_unknown_unit()
+            return queryset.filter(Exists(awaiting))
+        if self.value() == "da_xac_nhan":
+            return cast(ProcedureQuerySet, queryset).with_unknown_unit().exclude(Exists(awaiting))
         return queryset
 
 
@@ -156,8 +166,8 @@ class ProcedureVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(ChannelRule)
 class ChannelRuleAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Channel rows; filter "chưa rõ đơn vị" to list the times an administrator should
-    confirm with the ministry (the portal shows a number with no unit)."""
+    """Channel rows as imported (filter "chưa rõ đơn vị" for the bare numbers); the
+    unit of those is confirmed on the page "Thủ tục có đơn vị thời hạn chưa rõ"."""
 
     list_display = ["procedure_code", "version", "channel", "limit_value", "limit_unit"]
     list_filter = ["unit_unknown", "limit_unit", "channel"]
@@ -170,9 +180,7 @@ class ChannelRuleAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ChannelRule]:
         # Only the rows of current versions need attention; old ones are history.
-        return (
-            super().get_queryset(request).filter(version__procedure__current_version=F("version"))
-        )
+        return ChannelRule.objects.current()
 
 
 @admin.register(Component)

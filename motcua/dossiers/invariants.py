@@ -59,7 +59,7 @@ def check_dossier(dossier: Dossier, calendar: WorkCalendar) -> list[str]:
 
     if (dossier.status in ENDED) != (dossier.ended_at is not None):
         problems.append(f"ended_at {dossier.ended_at} does not match status {dossier.status!r}")
-    limit = dossier.channel_rule.time_limit
+    limit = dossier.channel_rule.limit_at(dossier.received_at)
     if dossier.received_at is not None and limit is not None:
         expected = due_instant(dossier.received_at, limit, calendar).due
         if dossier.original_due_at != expected:

@@ -216,7 +216,7 @@ def receipt(dossier: Dossier, *, lookup_url: str) -> bytes:
         .order_by("pk")
         .values_list("name", flat=True)
     )
-    limit = dossier.channel_rule.time_limit
+    limit = dossier.channel_rule.limit_at(dossier.received_at)
     return render_pdf(
         "printing/receipt.html",
         {

@@ -10,16 +10,20 @@ them (open-zaak style: versioned by adding rows).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.choices import LIMIT_UNIT_CHOICES, Channel, Level
 from motcua.workdays.limits import LimitUnit, TimeLimit
+
+if TYPE_CHECKING:
+    from motcua.catalog.models.confirmations import LimitConfirmation
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -197,13 +201,33 @@ class ProcedureVersion(VersionedRow):
         return [Level(code) for code in self.levels]
 
 
+class ChannelRuleQuerySet(ImmutableQuerySet["ChannelRule"]):
+    def current(self) -> ChannelRuleQuerySet:
+        """Rows of the procedures' current versions; older ones are history."""
+        return self.filter(version__procedure__current_version=F("version"))
+
+    def awaiting_confirmation(self) -> ChannelRuleQuerySet:
+        """Current rows whose time has no unit and no confirmation in force: the list
+        an administrator works through."""
+        from motcua.catalog.models.confirmations import LimitConfirmation
+
+        confirmed = LimitConfirmation.objects.active().filter(
+            procedure=OuterRef("version__procedure"),
+            channel=OuterRef("channel"),
+            national_value=OuterRef("limit_value"),
+        )
+        return self.current().filter(unit_unknown=True).exclude(Exists(confirmed))
+
+
 class ChannelRule(VersionedRow):
     """One row of "cách thức thực hiện": a channel with its time limit and fee.
 
     A procedure may list the same channel several times (one row per case), so rows
     are ordered, not unique per channel. ``limit_value`` and ``limit_unit`` are both
     empty when the catalogue gives no time; a number without a unit is stored with
-    ``khac_khong_ro`` and ``unit_unknown`` set, for an administrator to confirm.
+    ``khac_khong_ro`` and ``unit_unknown`` set, for an administrator to confirm
+    (``LimitConfirmation``); ``limit_at()`` then gives the confirmed limit, while the
+    row itself, and ``time_limit``, stay as imported.
     """
 
     version = models.ForeignKey(
@@ -227,7 +251,11 @@ class ChannelRule(VersionedRow):
     fee_vnd = models.PositiveBigIntegerField(_("mức phí (đồng)"), null=True, blank=True)
     is_free = models.BooleanField(_("miễn phí"), default=False)
 
-    objects = ImmutableQuerySet["ChannelRule"].as_manager()
+    objects = ChannelRuleQuerySet.as_manager()
+
+    # The confirmations of this row's (procedure, channel, number), oldest first: read
+    # once per instance, like a related object (``prefetch_confirmations`` for lists).
+    _confirmations: list[LimitConfirmation] | None = None
 
     class Meta:
         verbose_name = _("cách thức thực hiện")
@@ -252,9 +280,52 @@ class ChannelRule(VersionedRow):
 
     @property
     def time_limit(self) -> TimeLimit | None:
+        """The limit as the national catalogue gives it (its unit may be unknown); no
+        query. Deadlines use ``limit_at()``, which honours the province's confirmation."""
         if self.limit_value is None or not self.limit_unit:
             return None
         return TimeLimit(Decimal(self.limit_value), LimitUnit(self.limit_unit))
+
+    @property
+    def limit_in_force(self) -> TimeLimit | None:
+        """The limit a dossier received now gets: ``limit_at(None)``."""
+        return self.limit_at(None)
+
+    def limit_at(self, at: dt.datetime | None) -> TimeLimit | None:
+        """The limit for a dossier received at ``at``: a confirmation counts only for
+        dossiers received after it was made and before it was revoked, so a dossier
+        keeps the limit it was received under (deadlines already issued are not
+        rewritten, deadlines.md §1). ``None``: now, i.e. the unrevoked confirmation.
+
+        No query when the unit is known; otherwise one per instance, then cached.
+        Without a confirmation in force an unknown unit stays unknown (counted as
+        working days by ``workdays.deadlines``), never guessed here.
+        """
+        national = self.time_limit
+        if national is None or national.unit_known:
+            return national
+        for confirmation in reversed(self.confirmations()):
+            if at is None and confirmation.revoked_at is None:
+                return confirmation.time_limit
+            if at is not None and confirmation.in_force_at(at):
+                return confirmation.time_limit
+        return national
+
+    def confirmations(self) -> list[LimitConfirmation]:
+        """Every confirmation (revoked ones too) made for this row's national limit."""
+        if not self.unit_unknown or self.limit_value is None:
+            return []
+        if self._confirmations is None:
+            from motcua.catalog.models.confirmations import LimitConfirmation
+
+            self._confirmations = list(
+                LimitConfirmation.objects.filter(
+                    procedure__versions=self.version_id,
+                    channel=self.channel,
+                    national_value=self.limit_value,
+                ).order_by("confirmed_at", "pk")
+            )
+        return self._confirmations
 
 
 class ComponentCase(VersionedRow):

@@ -8,6 +8,7 @@ import pytest
 from motcua.catalog.importer import import_catalog
 from motcua.catalog.models import Procedure
 from motcua.catalog.tests.catalog_files import record, write_jsonl
+from motcua.dossiers.tests.conftest import world  # noqa: F401  (the dossier engine's province)
 from motcua.org.models import AdministrativeUnit, Agency, AgencyKind, UnitEra, UnitKind, UnitLevel
 
 IMPORTED_AT = dt.datetime(2026, 7, 20, 8, 0, tzinfo=dt.UTC)

@@ -283,7 +283,7 @@ def allotment_scale(dossier: Dossier, steps: list[WorkflowStep] | None = None) -
     limits in calendar days or months, to the working hours actually available
     between clock start and due instant. ``steps``: the workflow's steps, if the
     caller has them loaded already."""
-    limit = dossier.channel_rule.time_limit
+    limit = dossier.channel_rule.limit_at(dossier.received_at)
     if limit is None or dossier.due_at is None or dossier.clock_started_at is None:
         return Fraction(1)
     working = limit_hours(limit)

@@ -264,7 +264,7 @@ def _receive(
 ) -> Dossier:
     """Decree 118/2025 Art. 17(3): processing time runs from valid reception."""
     calendar = get_calendar()
-    limit = dossier.channel_rule.time_limit
+    limit = dossier.channel_rule.limit_at(at)
     dossier.received_at = at
     if limit is not None:
         deadline = due_instant(at, limit, calendar)

@@ -142,7 +142,7 @@ def record_supplement(
             validate_file(doc.file)
     request = dossier.supplement_requests.get(completed_at__isnull=True, closed_at__isnull=True)
     calendar = get_calendar()
-    limit = dossier.channel_rule.time_limit
+    limit = dossier.channel_rule.limit_at(dossier.received_at)
     policy = dossier.workflow.supplement_policy
     shift: Fraction | None = None
     if limit is not None and dossier.due_at is not None:
