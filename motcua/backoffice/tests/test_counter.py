@@ -103,6 +103,7 @@ def test_a_file_that_is_not_a_scan_is_refused(counter: Client, office: World) ->
     response = counter.post("/can-bo/tiep-nhan/", data)
     assert response.status_code == 400
     assert "Tệp “virus.pdf” không phải PDF, JPEG hoặc PNG." in response.content.decode()
+    assert "hãy chọn lại các bản quét" in response.content.decode()
     assert not Dossier.objects.exists()
 
 

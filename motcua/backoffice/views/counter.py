@@ -217,7 +217,10 @@ def appointment_sentence(rule: ChannelRule | None) -> tuple[str, bool]:
     """(sentence, ok): the appointment if received now, and why."""
     if rule is None:
         return _("Thủ tục không có cách thức nộp này."), False
-    limit = rule.time_limit
+    now = timezone.now()
+    # The limit in force for a dossier received now: the national one, or the unit an
+    # administrator confirmed when the catalogue gives none (catalog LimitConfirmation).
+    limit = rule.limit_at(now)
     if limit is None:
         return (
             _(
@@ -227,7 +230,7 @@ def appointment_sentence(rule: ChannelRule | None) -> tuple[str, bool]:
             True,
         )
     try:
-        deadline = due_instant(timezone.now(), limit, get_calendar())
+        deadline = due_instant(now, limit, get_calendar())
     except DeadlineError as exc:
         return str(exc), False
     return deadline.explain(), True
@@ -417,6 +420,12 @@ def counter(request: HttpRequest) -> HttpResponse:
         context.setdefault(
             "form_error", _("Hồ sơ chưa được lưu. Sửa các mục được đánh dấu rồi thực hiện lại.")
         )
+        if request.FILES:
+            # Browsers never refill a file input; say so rather than lose scans silently.
+            context["files_note"] = _(
+                "Trình duyệt không giữ lại tệp đã chọn: hãy chọn lại các bản quét trước khi "
+                "gửi lại."
+            )
         return render(request, "backoffice/counter.html", context, status=400)
 
     a = applicant_form.cleaned_data
@@ -459,6 +468,11 @@ def counter(request: HttpRequest) -> HttpResponse:
                 )
     except DossierError as exc:
         context["form_error"] = exc.message
+        if request.FILES:
+            context["files_note"] = _(
+                "Trình duyệt không giữ lại tệp đã chọn: hãy chọn lại các bản quét trước khi "
+                "gửi lại."
+            )
         return render(request, "backoffice/counter.html", context, status=400)
     if decision == "receive":
         messages.success(

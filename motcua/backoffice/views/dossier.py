@@ -602,6 +602,7 @@ def _page(
         "backoffice/dossier.html",
         {
             "dossier": dossier,
+            "limit": dossier.channel_rule.limit_at(dossier.received_at or dossier.submitted_at),
             "tasks": sit.tasks,
             "events": events,
             "documents": documents,
