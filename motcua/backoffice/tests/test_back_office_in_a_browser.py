@@ -71,6 +71,8 @@ def status_of(page: Any) -> str:
 def do(page: Any, title: str, fields: dict[str, str] | None = None, files: bool = False) -> None:
     """Open the action ``title`` on the dossier page, fill it and send it."""
     block = page.locator("details.action", has=page.locator("summary", has_text=title)).first
+    offered = page.locator("details.action > summary").all_inner_texts()
+    assert block.count(), f"«{title}» not offered; the page offers {offered}"
     block.locator("summary").click()
     for label, value in (fields or {}).items():
         block.get_by_label(label).fill(value)

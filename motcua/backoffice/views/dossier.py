@@ -441,6 +441,10 @@ def offers(sit: Situation, data: Any = None, files_for: str = "") -> list[Offer]
                 files_required=True,
             )
         )
+    for offer in out:
+        # Several forms share the page: give each its own element ids, so every label
+        # points at its own field (screen readers, and clicking a label).
+        offer.form.auto_id = f"{offer.slug}-%s"
     return out
 
 
