@@ -167,6 +167,20 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status", "due_at"]),
             models.Index(fields=["received_at"]),
             models.Index(fields=["applicant_identifier"]),
+            # The back-office worklists: an agency's dossiers in due order, all of them
+            # and the open ones (keyset pagination on (due_at, id)).
+            models.Index(fields=["receiving_agency", "due_at", "id"], name="dossier_receiving_due"),
+            models.Index(fields=["competent_agency", "due_at", "id"], name="dossier_competent_due"),
+            models.Index(
+                fields=["receiving_agency", "due_at", "id"],
+                condition=Q(status__in=sorted(OPEN)),
+                name="dossier_open_receiving_due",
+            ),
+            models.Index(
+                fields=["competent_agency", "due_at", "id"],
+                condition=Q(status__in=sorted(OPEN)),
+                name="dossier_open_competent_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,6 +343,17 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["agency", "finished_at", "due_at"]),
             models.Index(fields=["assignee", "finished_at", "due_at"]),
+            # Open steps in due order ("my tasks", the agency's open steps).
+            models.Index(
+                fields=["agency", "due_at", "id"],
+                condition=Q(finished_at__isnull=True),
+                name="task_open_agency_due",
+            ),
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                condition=Q(finished_at__isnull=True),
+                name="task_open_assignee_due",
+            ),
         ]
 
     def __str__(self) -> str:
