@@ -47,4 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for staff in STAFF:
             self.stdout.write(f"  {staff.username:<14} {Role(staff.role).label} — {staff.title}")
-        self.stdout.write("Quản trị: /quan-tri/ (tài khoản quantri). Tra cứu thủ tục: /thu-tuc/")
+        self.stdout.write(
+            "Cán bộ: /can-bo/ (ví dụ motcua, chuyenvien). Quản trị: /quan-tri/ (tài khoản "
+            "quantri). Tra cứu thủ tục: /thu-tuc/"
+        )
