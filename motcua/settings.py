@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.notifications",
     "motcua.portal",
     "motcua.printing",
     "motcua.backoffice",
@@ -266,6 +267,46 @@ MOTCUA_SIGNIN_LOCK_MINUTES = env_int("MOTCUA_SIGNIN_LOCK_MINUTES", 15)
 # MOTCUA_PUBLIC_URL: the public address of the portal printed on receipts (QR code of
 # the status lookup). Empty: the address the request came in on.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "").rstrip("/")
+
+# --- The citizen portal ---------------------------------------------------------
+
+# MOTCUA_BRAND_NAME / MOTCUA_BRAND_LOGO / MOTCUA_BRAND_COLOR / MOTCUA_BRAND_ACCENT: how
+# the public pages present the province (name in the header, a logo address served
+# by the province, the main and accent colours as CSS colours). Empty name: the
+# province's name from the administrative units.
+MOTCUA_BRAND_NAME = env_str("MOTCUA_BRAND_NAME", "")
+MOTCUA_BRAND_LOGO = env_str("MOTCUA_BRAND_LOGO", "")
+MOTCUA_BRAND_COLOR = env_str("MOTCUA_BRAND_COLOR", "#a3141c")
+MOTCUA_BRAND_ACCENT = env_str("MOTCUA_BRAND_ACCENT", "#0b5394")
+
+# MOTCUA_OTP_MINUTES: how long a one-time code stays valid; MOTCUA_OTP_MAX_ATTEMPTS:
+# wrong entries before a code is void; MOTCUA_OTP_PER_HOUR: codes sent to one address
+# (and, separately, requested from one client address) per hour.
+MOTCUA_OTP_MINUTES = env_int("MOTCUA_OTP_MINUTES", 5)
+MOTCUA_OTP_MAX_ATTEMPTS = env_int("MOTCUA_OTP_MAX_ATTEMPTS", 5)
+MOTCUA_OTP_PER_HOUR = env_int("MOTCUA_OTP_PER_HOUR", 5)
+# MOTCUA_SMS_CONSOLE: print SMS one-time codes on the server's console. SMS and Zalo
+# gateways arrive with the notifications issue; until then phone sign-up works only
+# where this is on (development, never production).
+MOTCUA_SMS_CONSOLE = env_bool("MOTCUA_SMS_CONSOLE", not IS_PRODUCTION)
+if IS_PRODUCTION and MOTCUA_SMS_CONSOLE:
+    raise ConfigError("MOTCUA_SMS_CONSOLE must be off when MOTCUA_ENV=production")
+
+# MOTCUA_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET: an OpenID Connect provider for
+# citizens' sign-in (VNeID, the national portal's single sign-on). Unset: no button.
+# MOTCUA_OIDC_NAME: its name on the button; MOTCUA_OIDC_SCOPES: scopes asked for;
+# MOTCUA_OIDC_ID_CLAIM: the claim that carries the 12-digit personal identifier.
+MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+MOTCUA_OIDC_CLIENT_ID = env_str("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = env_str("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_NAME = env_str("MOTCUA_OIDC_NAME", "VNeID")
+MOTCUA_OIDC_SCOPES = env_str("MOTCUA_OIDC_SCOPES", "openid profile email phone")
+MOTCUA_OIDC_ID_CLAIM = env_str("MOTCUA_OIDC_ID_CLAIM", "personal_id")
+
+# MOTCUA_LOOKUP_PER_MINUTE / MOTCUA_LOOKUP_PER_DAY: status lookups without an account
+# allowed from one client address, against guessing other people's codes.
+MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 20)
+MOTCUA_LOOKUP_PER_DAY = env_int("MOTCUA_LOOKUP_PER_DAY", 500)
 
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"

@@ -43,3 +43,71 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to a phone number or e-mail address (sign-up, sign-in,
+    recovery). Only a keyed hash of the code is kept; it expires, is used once and
+    allows a few wrong guesses (``motcua.accounts.otp``)."""
+
+    class Purpose(models.TextChoices):
+        SIGN_UP = "sign_up", _("Đăng ký tài khoản")
+        SIGN_IN = "sign_in", _("Đăng nhập")
+        RECOVER = "recover", _("Khôi phục mật khẩu")
+
+    # Normalised: +84… for phones, lower-case for e-mail addresses.
+    destination = models.CharField(_("gửi đến"), max_length=254)
+    purpose = models.CharField(_("mục đích"), max_length=12, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác thực một lần")
+        verbose_name_plural = _("mã xác thực một lần")
+        indexes = [models.Index(fields=["destination", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ExternalIdentity(models.Model):
+    """An account at an OpenID Connect provider (VNeID, the national portal's SSO)
+    linked to a MotCua user: the pair (issuer, subject) names one person there."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="identities"
+    )
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=300)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    linked_at = models.DateTimeField(_("liên kết lúc"))
+    last_sign_in_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tài khoản định danh liên kết")
+        verbose_name_plural = _("tài khoản định danh liên kết")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_issuer_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} — {self.subject}"
+
+
+class RateLimit(models.Model):
+    """Requests counted per key in a fixed window (OTP requests per address and per
+    client, status lookups per client). Kept in the database so that every web
+    process sees the same counts."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("giới hạn tần suất")
+        verbose_name_plural = _("giới hạn tần suất")
+
+    def __str__(self) -> str:
+        return self.key

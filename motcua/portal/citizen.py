@@ -1,0 +1,38 @@
+"""Who the portal's visitor is, and the one rule of the citizen's pages: a citizen
+sees only what is theirs (their dossiers, their drafts, their documents)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from motcua.accounts.models import User
+
+P = ParamSpec("P")
+
+
+def citizen_required(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Send visitors who are not signed in to the portal's sign-in, then back here."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('portal:sign_in')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def citizen(request: HttpRequest) -> User:
+    """The signed-in user (the view is wrapped in ``citizen_required``)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
