@@ -53,6 +53,7 @@ from motcua.dossiers.models import (
     WorkflowStep,
 )
 from motcua.org.models import AdministrativeUnit, Agency, AgencyKind, Membership, Role, UnitLevel
+from motcua.org.one_stop import one_stop_unit
 from motcua.workdays.calendar import LOCAL_TZ, WorkCalendar
 from motcua.workdays.limits import LimitUnit, TimeLimit
 from motcua.workdays.services import get_calendar
@@ -194,17 +195,6 @@ def eligible(limit: TimeLimit | None) -> bool:
 
 def pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def one_stop_unit(agency: Agency) -> Agency | None:
-    """Where applicants file for ``agency``: its commune's centre, or the provincial one."""
-    centres = Agency.objects.filter(is_active=True).order_by("name", "pk")
-    if agency.kind == AgencyKind.COMMUNE_COMMITTEE:
-        return (
-            centres.filter(kind=AgencyKind.COMMUNE_CENTRE, parent=agency).first()
-            or centres.filter(kind=AgencyKind.COMMUNE_CENTRE, unit=agency.unit).first()
-        )
-    return centres.filter(kind=AgencyKind.PROVINCIAL_CENTRE).first()
 
 
 def _resolve(tokens: list[str]) -> set[int]:

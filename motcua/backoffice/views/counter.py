@@ -11,8 +11,6 @@ and the typed fields are kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
@@ -27,10 +25,10 @@ from django.views.decorators.http import require_GET
 
 from motcua.accounts.models import User
 from motcua.backoffice.scope import Desk, officer_view
+from motcua.catalog.checklist import checklist, offered_agencies
 from motcua.catalog.choices import Channel
 from motcua.catalog.models import (
     ChannelRule,
-    Component,
     Procedure,
     ProcedureVersion,
     ProvinceProcedureSetting,
@@ -169,40 +167,6 @@ class IntakeForm(forms.Form):
         field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
         if len(agencies) == 1:
             field.initial = agencies[0].pk
-
-
-@dataclass
-class ChecklistRow:
-    component: Component
-    heading: str
-    required: bool
-    ticked: bool = False
-    error: str = ""
-
-
-def checklist(version: ProcedureVersion) -> list[ChecklistRow]:
-    """The components of the version, by case. The national catalogue does not say
-    which are required; a component asked for in originals or copies outside a
-    "Trường hợp …" (particular case) group is treated as required, so the counter
-    officer confirms it was handed in before receiving (Decree 118/2025 Art. 17(1))."""
-    rows = []
-    for component in (
-        Component.objects.filter(case__version=version)
-        .select_related("case")
-        .order_by("case__order", "order")
-    ):
-        heading = component.case.heading.strip()
-        particular = heading.lower().lstrip("*- ").startswith("trường hợp")
-        counted = component.originals + component.copies > 0
-        rows.append(ChecklistRow(component, heading, required=counted and not particular))
-    return rows
-
-
-def offered_agencies(procedure: Procedure) -> list[Agency]:
-    """Agencies of the province that run ``procedure``: any of them can be the competent
-    one, whichever centre receives (Decree 118/2025 Art. 3(7), 14(2))."""
-    ids = ProvinceProcedureSetting.objects.active().filter(procedure=procedure).values("agency_id")
-    return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("name"))
 
 
 def rule_for(version: ProcedureVersion, channel: str) -> ChannelRule | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -99,7 +100,8 @@ class Applicant:
 class DocumentInput:
     name: str
     component: Component | None = None
-    file: UploadedFile | None = None
+    # An upload, or a stored file (a document reused from an earlier dossier).
+    file: File | None = None
     origin: str = DocumentOrigin.SCAN
 
 
@@ -119,7 +121,7 @@ class Submission:
     citizen: User | None = None
 
 
-def validate_file(upload: UploadedFile) -> tuple[str, str]:
+def validate_file(upload: File) -> tuple[str, str]:
     """(content type, sha256) of an upload, or InvalidInput if it is not a PDF, PNG or JPEG
     or is too large."""
     limit = settings.MOTCUA_MAX_UPLOAD_MB * 1024 * 1024
@@ -187,7 +189,7 @@ def save_documents(
             content_type, sha = validate_file(doc.file)
             document.content_type, document.sha256 = content_type, sha
             document.size = doc.file.size or 0
-            document.file.save(doc.file.name or "tep", doc.file, save=False)
+            document.file.save(os.path.basename(doc.file.name or "") or "tep", doc.file, save=False)
         document.save()
         saved.append(document)
     return saved
@@ -238,8 +240,15 @@ def _create(sub: Submission, *, actor: User, at: dt.datetime) -> Dossier:
         is_digitised=any(d.file is not None for d in sub.documents),
         reuses_data=any(d.origin == DocumentOrigin.REUSED for d in sub.documents),
     )
-    origin = DocumentOrigin.CITIZEN if sub.channel == IntakeChannel.ONLINE else None
-    save_documents(dossier, sub.documents, actor, at, origin)
+    # Online, what the applicant sends is theirs, not a counter scan; a document reused
+    # from an earlier dossier stays marked as reused (Decree 118/2025 Art. 17(1)(b)).
+    documents = [
+        replace(d, origin=DocumentOrigin.CITIZEN)
+        if sub.channel == IntakeChannel.ONLINE and d.origin == DocumentOrigin.SCAN
+        else d
+        for d in sub.documents
+    ]
+    save_documents(dossier, documents, actor, at)
     return dossier
 
 
