@@ -53,3 +53,45 @@ def page(browser: Any) -> Iterator[Any]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+class _ReceivedMail:
+    """aiosmtpd handler keeping every message received, parsed."""
+
+    def __init__(self, messages: list[Any]) -> None:
+        self.messages = messages
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import email
+        import email.policy
+
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a free localhost port, with Django's e-mail
+    backend switched to SMTP there. Yields an object with ``host``, ``port`` and
+    ``messages`` (the ``email.message.EmailMessage`` objects received, in order)."""
+    import socket
+    import types
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    messages: list[Any] = []
+    controller = Controller(_ReceivedMail(messages), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield types.SimpleNamespace(host="127.0.0.1", port=port, messages=messages)
+    finally:
+        controller.stop()
