@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.printing",
     "motcua.backoffice",
+    "motcua.reports",
     "motcua.demo",
 ]
 
