@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:
