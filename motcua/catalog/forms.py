@@ -8,9 +8,9 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.choices import Level
+from motcua.catalog.choices import Level, OnlineLevel
 from motcua.catalog.models import Field
-from motcua.catalog.search import MAX_QUERY_LENGTH, SearchFilters
+from motcua.catalog.search import MAX_QUERY_LENGTH, ONLINE_ANY, SearchFilters
 from motcua.org.models import Agency
 
 
@@ -32,6 +32,16 @@ class SearchForm(forms.Form):
     co_quan = forms.TypedChoiceField(
         label=_("Cơ quan thực hiện"), required=False, coerce=int, empty_value=None
     )
+    truc_tuyen = forms.ChoiceField(
+        label=_("Mức độ trực tuyến"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            (ONLINE_ANY, _("Nộp được trực tuyến")),
+            (OnlineLevel.FULL_PROCESS.value, _("Trực tuyến toàn trình")),
+            (OnlineLevel.PARTIAL.value, _("Trực tuyến một phần")),
+        ],
+    )
 
     def __init__(self, data: Any, *, fields: Iterable[Field], agencies: Iterable[Agency]) -> None:
         super().__init__(data)
@@ -44,6 +54,15 @@ class SearchForm(forms.Form):
             ("", _("Tất cả cơ quan")),
             *((agency.pk, agency.name) for agency in agencies),
         ]
+
+    def full_clean(self) -> None:
+        """Also point each field in error at its message, for screen readers."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-loi"}
+                )
 
     def clean_q(self) -> str:
         """Overlong queries are cut rather than refused (a pasted paragraph still works)."""
@@ -65,4 +84,5 @@ class SearchForm(forms.Form):
             field=data.get("linh_vuc") or "",
             level=data.get("cap") or "",
             agency=data.get("co_quan"),
+            online=data.get("truc_tuyen") or "",
         )

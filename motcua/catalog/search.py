@@ -18,6 +18,11 @@ Contract of ``search_procedures``:
 * A procedure is listed when more than half of the query words match, ranked by:
   the whole query as a phrase in the name, then more words matched, then more
   words matched exactly, then shorter names, then code.
+
+Whether a procedure can be filed online *here* (``online_level``) is one rule, kept
+in this module in two forms that must agree: a SQL expression for filtering and
+listing (``online_level_expression``) and a Python function over rows already loaded
+for the procedure page (``online_level``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from motcua.catalog.models import Procedure, ProcedureQuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+
+from motcua.catalog.choices import Channel, OnlineLevel
+from motcua.catalog.models import (
+    ChannelRule,
+    Procedure,
+    ProcedureQuerySet,
+    ProvinceProcedureSetting,
+)
 from motcua.common.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -41,6 +54,14 @@ _WORD = re.compile(r"[a-z0-9]+")
 # A consonant cluster then "y": ký/kí, lý/lí, mỹ/mĩ are one word spelled two ways.
 _I_Y = re.compile(r"^[bcdghklmnpqrstvx]+y$")
 
+# ``SearchFilters.online`` values besides the OnlineLevel ones: either level.
+ONLINE_ANY = "any"
+_ONLINE_FILTERS = {
+    ONLINE_ANY: [OnlineLevel.FULL_PROCESS, OnlineLevel.PARTIAL],
+    OnlineLevel.FULL_PROCESS.value: [OnlineLevel.FULL_PROCESS],
+    OnlineLevel.PARTIAL.value: [OnlineLevel.PARTIAL],
+}
+
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -49,6 +70,10 @@ class SearchFilters:
     field: str = ""  # Field.slug
     level: str = ""  # a Level value: bo, tinh, xa, khac
     agency: int | None = None  # org.Agency id, through ProvinceProcedureSetting
+    # "full_process", "partial" or ONLINE_ANY (either): what ``online_level`` gives
+    # the procedure here (the best level of any agency), not one agency's level.
+    # Any other value matches nothing.
+    online: str = ""
 
     def apply(self, procedures: ProcedureQuerySet) -> ProcedureQuerySet:
         if self.field:
@@ -57,6 +82,11 @@ class SearchFilters:
             procedures = procedures.at_level(self.level)
         if self.agency is not None:
             procedures = procedures.run_by(self.agency)
+        if self.online:
+            levels = _ONLINE_FILTERS.get(self.online, [])
+            procedures = procedures.alias(online_here=online_level_expression()).filter(
+                online_here__in=levels
+            )
         return procedures
 
 
@@ -83,10 +113,59 @@ def search_procedures(query: str, filters: SearchFilters | None = None) -> list[
     return rank(words, rows)
 
 
-def procedures_in_order(ids: Sequence[int]) -> list[Procedure]:
-    """The procedures with ``ids``, in that order, with their field: one query."""
-    found = Procedure.objects.select_related("field").in_bulk(ids)
+def procedures_in_order(ids: Sequence[int], *, with_online_level: bool = False) -> list[Procedure]:
+    """The procedures with ``ids``, in that order, with their field: one query.
+
+    ``with_online_level``: each also carries ``online_here``, its ``online_level``
+    value, computed in the same query.
+    """
+    procedures = Procedure.objects.select_related("field")
+    if with_online_level:
+        procedures = procedures.annotate(online_here=online_level_expression())
+    found = procedures.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+def online_level(setting_levels: Iterable[str], channels: Iterable[str]) -> str:
+    """How far a procedure can be filed online in this province: an ``OnlineLevel``.
+
+    ``setting_levels``: the ``online_level`` of its *active* province settings (an
+    agency of the province runs it); ``channels``: the ``Channel`` of each channel
+    row of its current version. It is online here when the national record offers
+    the online channel and an agency runs it online; the best agency's level
+    counts (Decree 42/2022: "toàn trình" above "một phần").
+    """
+    if Channel.ONLINE not in set(channels):
+        return OnlineLevel.NONE
+    levels = set(setting_levels)
+    for level in (OnlineLevel.FULL_PROCESS, OnlineLevel.PARTIAL):
+        if level in levels:
+            return level
+    return OnlineLevel.NONE
+
+
+def online_level_expression() -> Case:
+    """``online_level`` as a SQL expression over ``Procedure`` rows (annotate, filter)."""
+    online_channel = Exists(
+        ChannelRule.objects.filter(version=OuterRef("current_version"), channel=Channel.ONLINE)
+    )
+
+    def offered(level: OnlineLevel) -> Exists:
+        return Exists(
+            ProvinceProcedureSetting.objects.active().filter(
+                procedure=OuterRef("pk"), online_level=level
+            )
+        )
+
+    return Case(
+        When(
+            online_channel & offered(OnlineLevel.FULL_PROCESS),
+            then=Value(OnlineLevel.FULL_PROCESS.value),
+        ),
+        When(online_channel & offered(OnlineLevel.PARTIAL), then=Value(OnlineLevel.PARTIAL.value)),
+        default=Value(OnlineLevel.NONE.value),
+        output_field=CharField(),
+    )
 
 
 def query_words(folded: str) -> list[str]:
