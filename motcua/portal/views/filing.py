@@ -164,7 +164,15 @@ def edit_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
         messages.info(request, _("Hồ sơ này đã được nộp."))
         return redirect("portal:my_dossier", code=draft.dossier.code)
     user = citizen(request)
-    rows = {r.component.pk: ComponentRow(r) for r in checklist(draft.version, online=True)}
+    listed = checklist(draft.version, online=True)
+    # The national data lists remarks among the components, asking for no original and
+    # no copy: they are shown as notes, not as papers to upload.
+    rows = {
+        r.component.pk: ComponentRow(r)
+        for r in listed
+        if r.component.originals + r.component.copies > 0
+    }
+    notes = [r for r in listed if r.component.pk not in rows]
     form_errors: list[str] = []
     if request.method == "POST":
         draft.data = _typed(request, draft.data)
@@ -192,6 +200,7 @@ def edit_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
             "rule": draft.channel_rule,
             "limit": draft.channel_rule.limit_at(timezone.now()),
             "rows": list(rows.values()),
+            "notes": notes,
             "orphans": [f for f in draft.files.all() if f.component_id not in rows],
             "form_errors": form_errors,
             "deliveries": Delivery.choices,
