@@ -35,4 +35,4 @@ class OnlineLevel(models.TextChoices):
 
 # The units come from workdays.limits so that a stored unit always converts back
 # to a LimitUnit; the labels are the ones TimeLimit prints.
-LIMIT_UNIT_CHOICES = [(unit.value, unit.label) for unit in LimitUnit]
+LIMIT_UNIT_CHOICES = [(unit.value, unit.lazy_label) for unit in LimitUnit]

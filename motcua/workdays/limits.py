@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext, gettext_lazy
+
 from motcua.common.text import fold
 
 
@@ -27,16 +30,22 @@ class LimitUnit(StrEnum):
 
     @property
     def label(self) -> str:
+        """The unit in the active language (Vietnamese unless English was chosen)."""
+        return str(_LABELS[self])
+
+    @property
+    def lazy_label(self) -> StrPromise:
+        """For choices defined at import time, translated when shown."""
         return _LABELS[self]
 
 
-_LABELS = {
-    LimitUnit.HOURS: "giờ làm việc",
-    LimitUnit.WORKING_DAYS: "ngày làm việc",
-    LimitUnit.CALENDAR_DAYS: "ngày",
-    LimitUnit.MONTHS: "tháng",
-    LimitUnit.SAME_DAY: "trong ngày",
-    LimitUnit.UNKNOWN: "(chưa rõ đơn vị)",
+_LABELS: dict[LimitUnit, StrPromise] = {
+    LimitUnit.HOURS: gettext_lazy("giờ làm việc"),
+    LimitUnit.WORKING_DAYS: gettext_lazy("ngày làm việc"),
+    LimitUnit.CALENDAR_DAYS: gettext_lazy("ngày"),
+    LimitUnit.MONTHS: gettext_lazy("tháng"),
+    LimitUnit.SAME_DAY: gettext_lazy("trong ngày"),
+    LimitUnit.UNKNOWN: gettext_lazy("(chưa rõ đơn vị)"),
 }
 
 
@@ -55,7 +64,7 @@ class TimeLimit:
 
     def __str__(self) -> str:
         if self.unit is LimitUnit.SAME_DAY:
-            return "Trong ngày"
+            return gettext("Trong ngày")
         number = format(self.value.normalize(), "f").replace(".", ",")
         return f"{number} {self.unit.label}"
 

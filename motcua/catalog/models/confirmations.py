@@ -30,7 +30,7 @@ from motcua.workdays.limits import LimitUnit, TimeLimit
 
 # The units an administrator can confirm: every unit but "unknown".
 CONFIRMABLE_UNIT_CHOICES = [
-    (unit.value, unit.label) for unit in LimitUnit if unit is not LimitUnit.UNKNOWN
+    (unit.value, unit.lazy_label) for unit in LimitUnit if unit is not LimitUnit.UNKNOWN
 ]
 
 
