@@ -309,6 +309,15 @@ MOTCUA_OIDC_ID_CLAIM = env_str("MOTCUA_OIDC_ID_CLAIM", "personal_id")
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 20)
 MOTCUA_LOOKUP_PER_DAY = env_int("MOTCUA_LOOKUP_PER_DAY", 500)
 
+# --- Reports --------------------------------------------------------------------
+
+# MOTCUA_REPORT_CUTOFF_DAY: the day reporting periods start on (legal-rules §7.2: 15
+# makes "October" run from 15/09 to 14/10 and the year from 15/12 to 14/12); 2 to 28.
+# 0 or unset: calendar months.
+MOTCUA_REPORT_CUTOFF_DAY = env_int("MOTCUA_REPORT_CUTOFF_DAY", 0)
+if MOTCUA_REPORT_CUTOFF_DAY != 0 and not 2 <= MOTCUA_REPORT_CUTOFF_DAY <= 28:
+    raise ConfigError("MOTCUA_REPORT_CUTOFF_DAY: expected 2 to 28, or 0 for calendar months")
+
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier
 from motcua.portal.models import Rating, RatingScore, Satisfaction
+from motcua.reports.facts import refresh as refresh_facts
 
 MAX_COMMENT = 2000
 
@@ -80,4 +81,5 @@ def save_rating(
         for c in CRITERIA
         if scores.get(c.code) in levels
     )
+    refresh_facts(dossier)  # the statistics count the rating (766 component 5.4)
     return rating

@@ -32,6 +32,8 @@ from motcua.dossiers.models import (
 from motcua.dossiers.statuses import Action, check_transition, national_code
 from motcua.dossiers.workflows import limit_hours
 from motcua.org.models import Agency, Membership, Role
+from motcua.reports.facts import CHANGING_ACTIONS as FACT_ACTIONS
+from motcua.reports.facts import refresh as refresh_facts
 from motcua.workdays.calendar import WorkCalendar
 from motcua.workdays.services import get_calendar
 from motcua.workdays.timeliness import Timeliness as WorkdaysTimeliness
@@ -251,7 +253,7 @@ def record(
         dossier.lock_version += 1
     dossier.save()
     last = DossierEvent.objects.filter(dossier=dossier).aggregate(last=Max("seq"))["last"] or 0
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         seq=last + 1,
         at=at,
@@ -270,6 +272,11 @@ def record(
         step_started_at=task.started_at if task else None,
         step_due_at=task.due_at if task else None,
     )
+    # The statistics row follows the events, in the same transaction (issue 6); only
+    # the actions that can change it pay for it.
+    if action in FACT_ACTIONS:
+        refresh_facts(dossier, action)
+    return event
 
 
 def iso(value: dt.datetime | None) -> str | None:
