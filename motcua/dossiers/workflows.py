@@ -205,8 +205,13 @@ class Revision:
 
 def lock_procedure(procedure: Procedure) -> None:
     """Serialise whoever numbers the procedure's workflow versions (PostgreSQL row lock;
-    on SQLite, writers are already serialised by IMMEDIATE transactions)."""
-    Procedure.objects.select_for_update().only("pk").get(pk=procedure.pk)
+    on SQLite, writers are already serialised by IMMEDIATE transactions).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: it still excludes the other numberers, but not
+    the transactions that merely reference the procedure (a reception's statistics
+    row holds a key-share lock on it until commit), which would otherwise deadlock
+    with receptions waiting on the code counter."""
+    Procedure.objects.select_for_update(no_key=True).only("pk").get(pk=procedure.pk)
 
 
 def next_version(procedure: Procedure) -> int:
@@ -268,7 +273,7 @@ def revise_workflow(
     not fit the procedure.
     """
     lock_procedure(workflow.procedure)
-    current = Workflow.objects.select_for_update().get(pk=workflow.pk)
+    current = Workflow.objects.select_for_update(no_key=True).get(pk=workflow.pk)
     proposed = Workflow(
         **{
             f.attname: getattr(current, f.attname)
