@@ -108,3 +108,7 @@ class FactSegment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.start:%d/%m/%Y} →"
+
+
+# The generator's bookkeeping (``generate_province``), in the reports app's registry.
+from motcua.reports.generator.models import GeneratedDossier, GeneratorRun  # noqa: E402, F401
