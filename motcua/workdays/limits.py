@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.utils.functional import Promise as StrPromise
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from motcua.common.text import fold
 
@@ -42,7 +42,7 @@ class LimitUnit(StrEnum):
 _LABELS: dict[LimitUnit, StrPromise] = {
     LimitUnit.HOURS: gettext_lazy("giờ làm việc"),
     LimitUnit.WORKING_DAYS: gettext_lazy("ngày làm việc"),
-    LimitUnit.CALENDAR_DAYS: gettext_lazy("ngày"),
+    LimitUnit.CALENDAR_DAYS: pgettext_lazy("time limit unit", "ngày"),
     LimitUnit.MONTHS: gettext_lazy("tháng"),
     LimitUnit.SAME_DAY: gettext_lazy("trong ngày"),
     LimitUnit.UNKNOWN: gettext_lazy("(chưa rõ đơn vị)"),
