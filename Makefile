@@ -42,6 +42,15 @@ test: $(DEV_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest
 
+## make bench: MotCua's performance record (issue 6 §4): in its own databases
+## (var/bench/bench.sqlite3, and PostgreSQL when BENCH_DATABASE_URL or DATABASE_URL is
+## set) it generates a province-year of dossiers (reused on the next run), times
+## reception, the back-office pages, the status lookup, Biểu 06 and the 766 dashboard,
+## prints a table and writes bench/results/latest.json. BENCH_ARGS=--quick: 20,000
+## dossiers; MOTCUA_BENCH_DOSSIERS=N: N dossiers (see bench/README.md)
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 ## make messages: refresh the English catalogue after changing Vietnamese strings
 messages: $(DEV_STAMP)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete \
