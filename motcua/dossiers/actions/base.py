@@ -241,8 +241,12 @@ def record(
     reason: str = "",
     changes: dict[str, Any] | None = None,
     task: Task | None = None,
+    facts: bool = True,
 ) -> DossierEvent:
-    """Apply ``action``'s transition to ``dossier``, save it and append its event."""
+    """Apply ``action``'s transition to ``dossier``, save it and append its event.
+
+    ``facts=False``: the caller records another event in the same transaction right
+    after, whose refresh of the statistics row covers this one too."""
     from_status = dossier.status
     to_status = check_transition(action, from_status)
     dossier.status = to_status
@@ -274,7 +278,7 @@ def record(
     )
     # The statistics row follows the events, in the same transaction (issue 6); only
     # the actions that can change it pay for it.
-    if action in FACT_ACTIONS:
+    if facts and action in FACT_ACTIONS:
         refresh_facts(dossier, action)
     return event
 

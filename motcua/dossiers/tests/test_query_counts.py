@@ -18,10 +18,9 @@ NumQueries = Callable[[int], AbstractContextManager[Any]]
 # agency identifier, the code counter, the dossier, one insert per document, the
 # SUBMIT event (save, next seq, insert), the calendar (2), the steps, 2 tasks and the
 # reception step's finish, the RECEIVE event (3), and the outer savepoint (2) — 27;
-# plus the statistics row refreshed after each event (``motcua.reports.facts.refresh``):
-# 3 after SUBMIT (the dossier, its events, the row) and 4 after RECEIVE (also insert
-# the dossier's first span) — 7 more.
-RECEPTION_QUERIES = 27 + 7
+# plus the statistics row refreshed once, after RECEIVE (``motcua.reports.facts.refresh``:
+# the dossier, its events, the row, the dossier's first span) — 4 more.
+RECEPTION_QUERIES = 27 + 4
 
 
 def _typical(world: World, documents: int = 2) -> actions.Submission:
