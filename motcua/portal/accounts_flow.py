@@ -5,6 +5,7 @@ session, never the code itself) and safe redirects."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from motcua.accounts.models import SignInThrottle, User
 from motcua.accounts.ratelimit import client_address
 from motcua.notifications import outbox
 from motcua.notifications.models import MessageChannel
+from motcua.org.models import Membership
 from motcua.portal.context import site
 from motcua.workdays.calendar import LOCAL_TZ
 
@@ -40,6 +42,23 @@ def account_for(destination: otp.Destination) -> User | None:
     if destination.is_phone:
         return User.objects.filter(phone=destination.value).order_by("pk").first()
     return User.objects.filter(email__iexact=destination.value).order_by("pk").first()
+
+
+def is_official(user: User) -> bool:
+    """Officials sign in at the back office, where their second factor is asked; the
+    portal's password and one-time-code paths must never open their session."""
+    return bool(
+        user.is_staff
+        or user.is_superuser
+        or user.totp_secret
+        or Membership.objects.filter(user=user).exists()
+    )
+
+
+def small_int(raw: str) -> int | None:
+    """A primary key or version typed in a form: ASCII digits only, and not absurdly
+    long (``str.isdigit`` accepts "²", which ``int`` refuses)."""
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None
 
 
 def safe_next(request: HttpRequest, target: str | None, default: str) -> str:

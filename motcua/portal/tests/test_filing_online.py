@@ -209,3 +209,15 @@ def test_another_citizens_document_cannot_be_reused(portal: Portal) -> None:
     assert response.status_code == 400
     assert "Không tìm thấy giấy tờ đã chọn" in response.content.decode()
     assert not DraftFile.objects.filter(draft=draft).exists()
+
+
+def test_odd_digits_in_hidden_fields_get_a_message_not_a_crash(portal: Portal) -> None:
+    client = _client(portal.an)
+    draft = _start(client, portal)
+    component = portal.world.declaration
+    url = reverse("portal:draft", args=[draft.pk])
+    response = client.post(url, {**_fields(), f"dung-lai-{component.pk}": "²", "xoa-tep": "²"})
+    assert response.status_code == 400
+    assert "Không tìm thấy giấy tờ đã chọn" in response.content.decode()
+    too_long = client.post(url, {**_fields(), "xoa-tep": "9" * 5000})
+    assert too_long.status_code == 302

@@ -7,6 +7,7 @@ what the next step needs (``accounts_flow.Pending``), never the code."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.accounts import otp
 from motcua.accounts.models import User
+from motcua.accounts.ratelimit import client_address, hit
 from motcua.notifications.models import MessageChannel
 from motcua.notifications.outbox import channel_available
 from motcua.portal import accounts_flow as flow
@@ -50,6 +52,10 @@ def _oidc(next_url: str) -> dict[str, Any]:
     }
 
 
+# Sign-up attempts (each tells whether an address has an account) per client per hour.
+SIGN_UP_CHECKS_PER_HOUR = 20
+
+
 def _too_many() -> str:
     return _(
         "Bạn đã yêu cầu quá nhiều mã xác thực trong một giờ. Vui lòng thử lại sau, "
@@ -74,7 +80,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     exists = False
     if request.method == "POST" and form.is_valid():
         target: otp.Destination = form.cleaned_data["destination"]
-        if flow.account_for(target) is not None:
+        # Whether an address has an account is answered at most so often per client,
+        # so the sign-up form cannot be used to list who has one.
+        if not hit(
+            f"portal-signup:{client_address(request)}",
+            limit=SIGN_UP_CHECKS_PER_HOUR,
+            window=dt.timedelta(hours=1),
+        ):
+            form.add_error(None, _too_many())
+        elif flow.account_for(target) is not None:
             exists = True
         elif not channel_available(target.channel):
             form.add_error("destination", _no_channel())
@@ -220,6 +234,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                     if until
                     else _("Số điện thoại/e-mail hoặc mật khẩu không đúng.")
                 )
+            elif flow.is_official(user):
+                # The back office asks officials for their second factor; signing in
+                # here would skip it.
+                error = _("Tài khoản cán bộ đăng nhập tại trang dành cho cán bộ (/can-bo/).")
             else:
                 flow.clear_failures(key)
                 login(request, user)
@@ -278,6 +296,15 @@ def set_password(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, _("Vui lòng nhận mã xác thực trước khi đặt mật khẩu mới."))
         return redirect("portal:recover")
+    if recovering is not None and flow.is_official(recovering):
+        # An official's password is reset by an administrator, never by a code sent
+        # to an address: that would bypass their second factor.
+        request.session.pop(flow.RECOVERED, None)
+        messages.error(
+            request,
+            _("Tài khoản cán bộ được cấp lại mật khẩu bởi quản trị hệ thống của đơn vị."),
+        )
+        return redirect("backoffice:login")
     if request.method == "POST" and form.is_valid():
         user: User = form.user
         user.set_password(form.cleaned_data["password1"])

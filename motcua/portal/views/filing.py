@@ -40,6 +40,7 @@ from motcua.dossiers.models import (
 )
 from motcua.org.models import Agency
 from motcua.org.one_stop import one_stop_unit
+from motcua.portal.accounts_flow import small_int
 from motcua.portal.citizen import citizen, citizen_required
 from motcua.portal.models import Draft, DraftFile
 
@@ -230,10 +231,10 @@ def _typed(request: HttpRequest, data: dict[str, str]) -> dict[str, str]:
 
 
 def _remove_file(request: HttpRequest, draft: Draft) -> None:
-    raw = request.POST.get("xoa-tep", "")
-    if not raw.isdigit():
+    pk = small_int(request.POST.get("xoa-tep", ""))
+    if pk is None:
         return
-    found = draft.files.filter(pk=int(raw)).first()
+    found = draft.files.filter(pk=pk).first()
     if found is not None:
         if found.file:
             found.file.delete(save=False)
@@ -262,8 +263,11 @@ def _attach(request: HttpRequest, draft: Draft, rows: dict[int, ComponentRow], u
             )
             saved.file.save(os.path.basename(upload.name or "tep"), upload, save=True)
         reused = request.POST.get(f"dung-lai-{pk}", "")
-        if reused.isdigit():
-            document = _my_documents(user).filter(pk=int(reused)).first()
+        reused_pk = small_int(reused)
+        if reused and reused_pk is None:
+            row.errors.append(_("Không tìm thấy giấy tờ đã chọn trong kho của bạn."))
+        elif reused_pk is not None:
+            document = _my_documents(user).filter(pk=reused_pk).first()
             if document is None:
                 row.errors.append(_("Không tìm thấy giấy tờ đã chọn trong kho của bạn."))
             elif not draft.files.filter(component=row.row.component, reused=document).exists():

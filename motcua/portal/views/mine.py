@@ -28,6 +28,7 @@ from motcua.dossiers import actions
 from motcua.dossiers.errors import ConflictError, DossierError
 from motcua.dossiers.models import Document, DocumentOrigin, Dossier
 from motcua.dossiers.statuses import BEFORE_DECISION, Status
+from motcua.portal.accounts_flow import small_int
 from motcua.portal.citizen import citizen, citizen_required
 from motcua.portal.models import Draft, Rating
 from motcua.portal.ratings import CRITERIA, RatingError, save_rating
@@ -115,7 +116,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 def _expected_version(request: HttpRequest) -> int | None:
     raw = request.POST.get("phien-ban", "")
-    return int(raw) if raw.isdigit() else None
+    return small_int(raw)
 
 
 def _failed(
