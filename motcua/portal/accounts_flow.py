@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from django.conf import settings
 from django.contrib.auth import login
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -18,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from motcua.accounts import otp
-from motcua.accounts.models import SignInThrottle, User
+from motcua.accounts.models import User
 from motcua.accounts.ratelimit import client_address
 from motcua.notifications import outbox
 from motcua.notifications.models import MessageChannel
@@ -115,36 +114,11 @@ def send_recovery(request: HttpRequest, target: otp.Destination) -> None:
             )
 
 
-# --- Lock-out after repeated failed sign-ins, as for officials (SignInThrottle) ------
+# --- Lock-out (motcua.accounts.throttle): the portal's key and message -------------
 
 
 def throttle_key(destination: otp.Destination) -> str:
     return f"portal:{destination.value}"
-
-
-def locked_until(key: str, now: dt.datetime) -> dt.datetime | None:
-    row = SignInThrottle.objects.filter(key=key).first()
-    if row and row.locked_until and row.locked_until > now:
-        return row.locked_until
-    return None
-
-
-def record_failure(key: str, now: dt.datetime) -> None:
-    window = dt.timedelta(minutes=settings.MOTCUA_SIGNIN_LOCK_MINUTES)
-    with transaction.atomic():
-        row, _created = SignInThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"first_failure_at": now}
-        )
-        if row.first_failure_at < now - window:
-            row.failures, row.first_failure_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= settings.MOTCUA_SIGNIN_MAX_FAILURES:
-            row.locked_until = now + window
-        row.save()
-
-
-def clear_failures(key: str) -> None:
-    SignInThrottle.objects.filter(key=key).delete()
 
 
 def lock_message(until: dt.datetime) -> str:

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from motcua.accounts.models import User
+from motcua.dossiers.models import Document
 
 
 def citizen_required(
@@ -34,3 +36,9 @@ def citizen(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def documents_of(user: User) -> QuerySet[Document]:
+    """ "My documents": the documents of the citizen's own dossiers that carry a file
+    (results included), reusable in a new dossier."""
+    return Document.objects.filter(dossier__citizen=user).exclude(file="")

@@ -8,7 +8,6 @@ import io
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -24,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from motcua.accounts import totp
-from motcua.accounts.models import SignInThrottle, User
+from motcua.accounts import throttle, totp
+from motcua.accounts.models import User
 from motcua.backoffice.scope import SESSION_AGENCY, officer_view
 from motcua.workdays.calendar import LOCAL_TZ
 
@@ -64,27 +63,6 @@ def _safe_next(request: HttpRequest, target: str | None) -> str:
     return reverse("backoffice:home")
 
 
-def _locked_until(key: str, now: dt.datetime) -> dt.datetime | None:
-    row = SignInThrottle.objects.filter(key=key).first()
-    if row and row.locked_until and row.locked_until > now:
-        return row.locked_until
-    return None
-
-
-def _record_failure(key: str, now: dt.datetime) -> None:
-    window = dt.timedelta(minutes=settings.MOTCUA_SIGNIN_LOCK_MINUTES)
-    with transaction.atomic():
-        row, _created = SignInThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"first_failure_at": now}
-        )
-        if row.first_failure_at < now - window:
-            row.failures, row.first_failure_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= settings.MOTCUA_SIGNIN_MAX_FAILURES:
-            row.locked_until = now + window
-        row.save()
-
-
 def _lock_message(until: dt.datetime) -> str:
     return _(
         "Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau %(time)s "
@@ -101,7 +79,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         key = form.cleaned_data["username"].strip().lower()
         now = timezone.now()
-        until = _locked_until(key, now)
+        until = throttle.locked_until(key, now)
         if until:
             error = _lock_message(until)
         else:
@@ -111,13 +89,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
             if user is None:
-                _record_failure(key, now)
-                until = _locked_until(key, now)
+                throttle.record_failure(key, now)
+                until = throttle.locked_until(key, now)
                 error = (
                     _lock_message(until) if until else _("Tên đăng nhập hoặc mật khẩu không đúng.")
                 )
             else:
-                SignInThrottle.objects.filter(key=key).delete()
+                throttle.clear_failures(key)
                 assert isinstance(user, User)
                 if user.totp_secret:
                     request.session[PENDING_2FA] = user.pk
@@ -145,7 +123,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         key = f"2fa:{user.pk}"
         now = timezone.now()
-        until = _locked_until(key, now)
+        until = throttle.locked_until(key, now)
         if until:
             error = _lock_message(until)
         else:
@@ -158,10 +136,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                     locked.totp_last_step = step
                     locked.save(update_fields=["totp_last_step"])
             if step is None:
-                _record_failure(key, now)
+                throttle.record_failure(key, now)
                 error = _("Mã xác thực không đúng hoặc đã hết hạn.")
             else:
-                SignInThrottle.objects.filter(key=key).delete()
+                throttle.clear_failures(key)
                 next_url = request.session.get(PENDING_NEXT, "")
                 login(request, locked)
                 return HttpResponseRedirect(_safe_next(request, next_url))

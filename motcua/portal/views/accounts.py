@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from motcua.accounts import otp
+from motcua.accounts import otp, throttle
 from motcua.accounts.models import User
 from motcua.accounts.ratelimit import client_address, hit
 from motcua.notifications.models import MessageChannel
@@ -215,7 +215,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         target: otp.Destination = form.cleaned_data["destination"]
         key = flow.throttle_key(target)
         now = timezone.now()
-        until = flow.locked_until(key, now)
+        until = throttle.locked_until(key, now)
         if until:
             error = flow.lock_message(until)
         else:
@@ -227,8 +227,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
             if user is None:
-                flow.record_failure(key, now)
-                until = flow.locked_until(key, now)
+                throttle.record_failure(key, now)
+                until = throttle.locked_until(key, now)
                 error = (
                     flow.lock_message(until)
                     if until
@@ -239,7 +239,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 # here would skip it.
                 error = _("Tài khoản cán bộ đăng nhập tại trang dành cho cán bộ (/can-bo/).")
             else:
-                flow.clear_failures(key)
+                throttle.clear_failures(key)
                 login(request, user)
                 return HttpResponseRedirect(flow.safe_next(request, next_url, "portal:my_dossiers"))
     failed = request.method == "POST"
@@ -313,7 +313,7 @@ def set_password(request: HttpRequest) -> HttpResponse:
         if recovering is not None:
             # A recovered account is unlocked: the person proved they hold the address.
             for address in {user.username, user.phone, user.email.lower()} - {""}:
-                flow.clear_failures(f"portal:{address}")
+                throttle.clear_failures(f"portal:{address}")
             login(request, user, backend=flow.MODEL_BACKEND)
         else:
             update_session_auth_hash(request, user)

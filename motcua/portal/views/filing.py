@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,7 +40,7 @@ from motcua.dossiers.models import (
 from motcua.org.models import Agency
 from motcua.org.one_stop import one_stop_unit
 from motcua.portal.accounts_flow import small_int
-from motcua.portal.citizen import citizen, citizen_required
+from motcua.portal.citizen import citizen, citizen_required, documents_of
 from motcua.portal.models import Draft, DraftFile
 
 APPLICANT_FIELDS = ("kind", "name", "identifier", "phone", "email", "address", "delivery")
@@ -267,7 +266,7 @@ def _attach(request: HttpRequest, draft: Draft, rows: dict[int, ComponentRow], u
         if reused and reused_pk is None:
             row.errors.append(_("Không tìm thấy giấy tờ đã chọn trong kho của bạn."))
         elif reused_pk is not None:
-            document = _my_documents(user).filter(pk=reused_pk).first()
+            document = documents_of(user).filter(pk=reused_pk).first()
             if document is None:
                 row.errors.append(_("Không tìm thấy giấy tờ đã chọn trong kho của bạn."))
             elif not draft.files.filter(component=row.row.component, reused=document).exists():
@@ -282,16 +281,11 @@ def _attach(request: HttpRequest, draft: Draft, rows: dict[int, ComponentRow], u
                 )
 
 
-def _my_documents(user: User) -> QuerySet[Document]:
-    """Documents of the citizen's own dossiers that carry a file ("My documents")."""
-    return Document.objects.filter(dossier__citizen=user).exclude(file="")
-
-
 def _fill(draft: Draft, rows: dict[int, ComponentRow], user: User) -> None:
     for attached in draft.files.select_related("reused"):
         if attached.component_id in rows:
             rows[attached.component_id].files.append(attached)
-    mine = list(_my_documents(user).select_related("dossier").order_by("-uploaded_at")[:200])
+    mine = list(documents_of(user).select_related("dossier").order_by("-uploaded_at")[:200])
     for row in rows.values():
         same = [d for d in mine if d.component_id == row.row.component.pk]
         named = [d for d in mine if d.name == row.row.component.name and d not in same]

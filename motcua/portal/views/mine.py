@@ -16,20 +16,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.accounts.models import User
 from motcua.dossiers import actions
 from motcua.dossiers.errors import ConflictError, DossierError
-from motcua.dossiers.models import Document, DocumentOrigin, Dossier
+from motcua.dossiers.models import DocumentOrigin, Dossier
 from motcua.dossiers.statuses import BEFORE_DECISION, Status
 from motcua.portal.accounts_flow import small_int
-from motcua.portal.citizen import citizen, citizen_required
+from motcua.portal.citizen import citizen, citizen_required, documents_of
 from motcua.portal.models import Draft, Rating
 from motcua.portal.ratings import CRITERIA, RatingError, save_rating
 from motcua.portal.timeline import current_step, plain_timeline
@@ -211,14 +209,10 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("portal:my_dossier", code=dossier.code)
 
 
-def _my_documents(user: User) -> QuerySet[Document]:
-    return Document.objects.filter(dossier__citizen=user).exclude(file="")
-
-
 @citizen_required
 def my_documents(request: HttpRequest) -> HttpResponse:
     documents = list(
-        _my_documents(citizen(request))
+        documents_of(citizen(request))
         .select_related("dossier__procedure_version__procedure", "result")
         .order_by("-uploaded_at", "-pk")[:300]
     )
@@ -234,7 +228,7 @@ def my_documents(request: HttpRequest) -> HttpResponse:
 
 @citizen_required
 def document_file(request: HttpRequest, document_id: int) -> FileResponse:
-    document = _my_documents(citizen(request)).filter(pk=document_id).first()
+    document = documents_of(citizen(request)).filter(pk=document_id).first()
     if document is None:
         raise Http404(_("Không tìm thấy giấy tờ trong tài khoản của bạn."))
     download = request.GET.get("tai") == "1"
