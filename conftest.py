@@ -95,3 +95,14 @@ def smtp_server(settings: Any) -> Iterator[Any]:
         yield types.SimpleNamespace(host="127.0.0.1", port=port, messages=messages)
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_memory() -> Iterator[None]:
+    """Each test starts with no reference data remembered (``dossiers.refcache``):
+    a rolled-back test database can give the next test's rows the same keys."""
+    from motcua.dossiers import refcache
+
+    refcache.forget()
+    yield
+    refcache.forget()

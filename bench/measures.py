@@ -234,9 +234,12 @@ def reception(count: int, notes: list[str]) -> Measure:
 
     sub, officer = submission(0)
     actions.receive_at_counter(sub, actor=officer)  # warm-up
+    # What the applicants hand in is ready before the clock starts: the figure is the
+    # system's work (checks, code, deadline, tasks, events, files, statistics row,
+    # commit), not the making of test PDFs.
+    handed_in = [submission(i) for i in range(1, count + 1)]
     started = time.perf_counter()
-    for i in range(1, count + 1):
-        sub, officer = submission(i)
+    for sub, officer in handed_in:
         before = time.perf_counter()
         actions.receive_at_counter(sub, actor=officer)
         result.times_ms.append((time.perf_counter() - before) * 1000)

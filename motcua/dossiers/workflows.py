@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
@@ -128,17 +129,33 @@ def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
 
 
 def workflow_for(procedure: Procedure, competent: Agency, limit: TimeLimit | None) -> Workflow:
-    configured = (
-        Workflow.objects.filter(procedure=procedure, is_active=True, is_default=False)
-        .filter(agency__in=[competent.pk])
-        .order_by("-version")
-        .first()
-    ) or (
-        Workflow.objects.filter(procedure=procedure, is_active=True, is_default=False, agency=None)
-        .order_by("-version")
-        .first()
+    """The workflow a new dossier follows, its steps loaded: the active one configured
+    for the procedure at the competent agency, else for the procedure anywhere, else
+    the default (the latest version of each). One query for the candidates, one for
+    their steps."""
+    candidates = list(
+        Workflow.objects.filter(procedure=procedure, is_active=True)
+        .filter(Q(agency=competent) | Q(agency=None))
+        .prefetch_related("steps")
     )
-    return configured or default_workflow(procedure, limit)
+
+    def latest(found: list[Workflow]) -> Workflow | None:
+        return max(found, key=lambda w: w.version) if found else None
+
+    configured = latest(
+        [w for w in candidates if not w.is_default and w.agency_id == competent.pk]
+    ) or latest([w for w in candidates if not w.is_default and w.agency_id is None])
+    if configured is not None:
+        return configured
+    default = latest([w for w in candidates if w.is_default and w.agency_id is None])
+    if default is not None and _default_shares(default):
+        return default
+    return default_workflow(procedure, limit)
+
+
+def _default_shares(workflow: Workflow) -> bool:
+    """Whether a default workflow's steps hold today's default shares."""
+    return [s.allotted_hours for s in workflow.steps.all()] == split_hours(DEFAULT_SHARE_TOTAL)
 
 
 def validate_steps(workflow: Workflow, steps: list[WorkflowStep], limit: TimeLimit | None) -> None:

@@ -173,13 +173,17 @@ def handling_hours(
 
 
 def derive(
-    dossier: Dossier, *, calendar: WorkCalendar | None = None
+    dossier: Dossier,
+    *,
+    calendar: WorkCalendar | None = None,
+    events: Sequence[DossierEvent] | None = None,
 ) -> tuple[DossierFact, list[FactSegment]]:
     """The unsaved fact row and open segments of ``dossier``, from its row and events.
 
     Reads what ``facts_queryset`` loads when the dossier came from it, and queries
     otherwise. ``calendar`` (default: ``get_calendar()``, asked only for an ended,
-    received dossier) counts the handling hours.
+    received dossier) counts the handling hours. ``events``: the complete history of
+    a dossier created in the caller's transaction, which cannot have been rated yet.
     """
     received_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
@@ -190,7 +194,7 @@ def derive(
     requested_at: dt.datetime | None = None
     # Instants at which a new segment starts, with the due instant and hold from then.
     cuts: list[tuple[dt.datetime, dt.datetime | None, bool]] = []
-    for event in _events(dossier):
+    for event in _events(dossier) if events is None else events:
         action, at, changes = event.action, event.at, event.changes or {}
         if action == Action.RECEIVE:
             received_at, due, held = at, _parse(changes.get("due_at")), False
@@ -247,7 +251,7 @@ def derive(
         # dossier can have used its data, so none is counted. Set it here when the
         # intake records data taken from the national population database.
         uses_population_data=False,
-        rating=_rating(dossier),
+        rating=_rating(dossier) if events is None else "",
         updated_at=timezone.now(),
     )
     return fact, _segments(dossier, cuts, received_at, ended_at)
@@ -309,13 +313,26 @@ def save(
         FactSegment.objects.bulk_create(segments)
 
 
-def refresh(dossier: Dossier, action: str = "") -> DossierFact:
+def refresh(
+    dossier: Dossier,
+    action: str = "",
+    *,
+    fresh_history: Sequence[DossierEvent] | None = None,
+) -> DossierFact:
     """Recompute and store ``dossier``'s fact and segments in the caller's transaction;
-    ``action``: the one just recorded, if any. Three queries before reception (the
-    dossier, its events, the row), four at reception, five after; two more (the
-    calendar) once the dossier has ended, for its handling hours."""
-    loaded = facts_queryset(Dossier.objects.filter(pk=dossier.pk)).get()
-    fact, segments = derive(loaded)
+    ``action``: the one just recorded, if any.
+
+    ``fresh_history``: every event of a dossier created in this transaction (see
+    ``actions.base.begin_history``). The dossier in hand is then the whole truth — no
+    rating, no result yet — and nothing is read back: two statements (the row and its
+    segment). Otherwise three queries before reception (the dossier, its events, the
+    row), four at reception, five after; two more (the calendar) once the dossier has
+    ended, for its handling hours."""
+    if fresh_history is not None:
+        fact, segments = derive(dossier, events=fresh_history)
+    else:
+        loaded = facts_queryset(Dossier.objects.filter(pk=dossier.pk)).get()
+        fact, segments = derive(loaded)
     # Reception happens once: before it, a dossier has no segments to replace.
     save([(fact, segments)], had_segments=action != Action.RECEIVE)
     return fact

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,6 +180,39 @@ def hours(value: Fraction | Decimal) -> Decimal:
     ).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
 
 
+def new_tasks(
+    dossier: Dossier,
+    steps: list[WorkflowStep],
+    at: dt.datetime,
+    calendar: WorkCalendar,
+    scale: Fraction = Fraction(1),
+    *,
+    finished: tuple[User, str] | None = None,
+) -> list[Task]:
+    """One unsaved task per step (several when steps run in parallel), each due after
+    its allotted working hours counted from ``at``.
+
+    ``finished=(actor, outcome)``: the steps are done at ``at`` as soon as they open
+    (the reception step of a dossier received at the counter), so each row is written
+    once, already finished, instead of inserted then updated."""
+    tasks = []
+    for step in steps:
+        allotted = Fraction(str(step.allotted_hours)) * scale
+        task = Task(
+            dossier=dossier,
+            step=step,
+            agency=step_agency(dossier, step),
+            role=step.role,
+            allotted_hours=hours(allotted),
+            started_at=at,
+            due_at=calendar.add_working_hours(at, allotted),
+        )
+        if finished is not None:
+            _finish(task, actor=finished[0], at=at, outcome=finished[1])
+        tasks.append(task)
+    return tasks
+
+
 def start_steps(
     dossier: Dossier,
     steps: list[WorkflowStep],
@@ -186,30 +220,20 @@ def start_steps(
     calendar: WorkCalendar,
     scale: Fraction = Fraction(1),
 ) -> list[Task]:
-    """Open one task per step (several when steps run in parallel), each due after
-    its allotted working hours counted from ``at``."""
-    tasks = []
-    for step in steps:
-        allotted = Fraction(str(step.allotted_hours)) * scale
-        tasks.append(
-            Task.objects.create(
-                dossier=dossier,
-                step=step,
-                agency=step_agency(dossier, step),
-                role=step.role,
-                allotted_hours=hours(allotted),
-                started_at=at,
-                due_at=calendar.add_working_hours(at, allotted),
-            )
-        )
-    return tasks
+    """Open the tasks of ``steps`` (``new_tasks``), in one INSERT."""
+    tasks = new_tasks(dossier, steps, at, calendar, scale)
+    return Task.objects.bulk_create(tasks) if tasks else tasks
 
 
-def finish_task(task: Task, *, actor: User, at: dt.datetime, outcome: str) -> None:
+def _finish(task: Task, *, actor: User, at: dt.datetime, outcome: str) -> None:
     task.finished_at = at
     task.finished_by = actor
     task.outcome = outcome
     task.timeliness = _timeliness(classify_end(at, task.due_at))
+
+
+def finish_task(task: Task, *, actor: User, at: dt.datetime, outcome: str) -> None:
+    _finish(task, actor=actor, at=at, outcome=outcome)
     task.save(update_fields=["finished_at", "finished_by", "outcome", "timeliness"])
 
 
@@ -230,6 +254,69 @@ def end_dossier(dossier: Dossier, end: dt.datetime) -> None:
         dossier.timeliness = _timeliness(classify_end(end, dossier.due_at))
 
 
+# A dossier created in the running transaction carries its events in memory under
+# this attribute (``begin_history``), so ``record`` knows the next number and the
+# statistics row is derived without reading back what was just written.
+FRESH_HISTORY = "_motcua_fresh_history"
+
+
+def begin_history(dossier: Dossier) -> None:
+    """Mark ``dossier``, just inserted in this transaction, as having no events yet.
+    The mark is dropped when the transaction commits: another transaction must read
+    the history from the database (``lock`` gives it a fresh instance anyway)."""
+    dossier.__dict__[FRESH_HISTORY] = []
+    transaction.on_commit(lambda: dossier.__dict__.pop(FRESH_HISTORY, None))
+
+
+def transition(dossier: Dossier, action: str) -> tuple[str, str]:
+    """Apply ``action``'s transition to ``dossier`` in memory; (from, to) status."""
+    from_status = dossier.status
+    to_status = check_transition(action, from_status)
+    dossier.status = to_status
+    dossier.national_code = national_code(to_status)
+    # A reminder changes nothing an official works on: it must not turn their next
+    # action into a conflict.
+    if action != Action.REMIND:
+        dossier.lock_version += 1
+    return from_status, to_status
+
+
+def new_event(
+    dossier: Dossier,
+    *,
+    seq: int,
+    actor: User,
+    action: str,
+    at: dt.datetime,
+    agency: Agency | None,
+    statuses: tuple[str, str],
+    title: str = "",
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    task: Task | None = None,
+) -> DossierEvent:
+    """The unsaved event row of ``action`` (``statuses``: from ``transition``)."""
+    return DossierEvent(
+        dossier=dossier,
+        seq=seq,
+        at=at,
+        actor=actor,
+        actor_name=str(actor),
+        actor_title=title,
+        actor_agency=agency,
+        action=action,
+        from_status=statuses[0],
+        to_status=statuses[1],
+        national_code=national_code(statuses[1]),
+        reason=reason,
+        changes=changes or {},
+        task=task,
+        step_name=task.step.name if task else "",
+        step_started_at=task.started_at if task else None,
+        step_due_at=task.due_at if task else None,
+    )
+
+
 def record(
     dossier: Dossier,
     *,
@@ -242,44 +329,42 @@ def record(
     changes: dict[str, Any] | None = None,
     task: Task | None = None,
     facts: bool = True,
+    save: bool = True,
 ) -> DossierEvent:
     """Apply ``action``'s transition to ``dossier``, save it and append its event.
 
     ``facts=False``: the caller records another event in the same transaction right
-    after, whose refresh of the statistics row covers this one too."""
-    from_status = dossier.status
-    to_status = check_transition(action, from_status)
-    dossier.status = to_status
-    dossier.national_code = national_code(to_status)
-    # A reminder changes nothing an official works on: it must not turn their next
-    # action into a conflict.
-    if action != Action.REMIND:
-        dossier.lock_version += 1
-    dossier.save()
-    last = DossierEvent.objects.filter(dossier=dossier).aggregate(last=Max("seq"))["last"] or 0
-    event = DossierEvent.objects.create(
-        dossier=dossier,
+    after, whose refresh of the statistics row covers this one too. ``save=False``:
+    likewise for the dossier row — the next ``record`` in this transaction saves it
+    (the event rows refer to the dossier, which must exist already)."""
+    statuses = transition(dossier, action)
+    if save:
+        dossier.save()
+    fresh: list[DossierEvent] | None = dossier.__dict__.get(FRESH_HISTORY)
+    if fresh is not None:
+        last = fresh[-1].seq if fresh else 0
+    else:
+        last = DossierEvent.objects.filter(dossier=dossier).aggregate(last=Max("seq"))["last"] or 0
+    event = new_event(
+        dossier,
         seq=last + 1,
-        at=at,
         actor=actor,
-        actor_name=str(actor),
-        actor_title=title,
-        actor_agency=agency,
         action=action,
-        from_status=from_status,
-        to_status=to_status,
-        national_code=dossier.national_code,
+        at=at,
+        agency=agency,
+        statuses=statuses,
+        title=title,
         reason=reason,
-        changes=changes or {},
+        changes=changes,
         task=task,
-        step_name=task.step.name if task else "",
-        step_started_at=task.started_at if task else None,
-        step_due_at=task.due_at if task else None,
     )
+    event.save()
+    if fresh is not None:
+        fresh.append(event)
     # The statistics row follows the events, in the same transaction (issue 6); only
     # the actions that can change it pay for it.
     if facts and action in FACT_ACTIONS:
-        refresh_facts(dossier, action)
+        refresh_facts(dossier, action, fresh_history=fresh)
     return event
 
 

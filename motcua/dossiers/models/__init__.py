@@ -16,7 +16,12 @@ from motcua.dossiers.models.dossiers import (
     TaskOutcome,
     Timeliness,
 )
-from motcua.dossiers.models.events import DossierCodeCounter, DossierEvent, ImmutableEventError
+from motcua.dossiers.models.events import (
+    DossierCodeCounter,
+    DossierEvent,
+    ImmutableEventError,
+    ReferenceStamp,
+)
 from motcua.dossiers.models.workflows import (
     StepAgency,
     SupplementPolicy,
@@ -37,6 +42,7 @@ __all__ = [
     "ImmutableEventError",
     "IntakeChannel",
     "Payment",
+    "ReferenceStamp",
     "Result",
     "ResultKind",
     "StepAgency",

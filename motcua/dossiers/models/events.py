@@ -105,3 +105,14 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.day}: {self.last}"
+
+
+class ReferenceStamp(models.Model):
+    """One counter, raised in the same transaction as any change to the reference data
+    that receptions keep in memory (``motcua.dossiers.refcache``): a process that
+    reads another value than the one its memory was filled under forgets it all."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -146,7 +146,7 @@ def test_a_crash_after_the_number_was_taken_gives_it_back(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr("motcua.dossiers.actions.intake.save_documents", disk_full)
+    monkeypatch.setattr("motcua.dossiers.actions.intake.document_rows", disk_full)
     before = snapshot()
 
     with pytest.raises(OSError):

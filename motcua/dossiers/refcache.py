@@ -1,0 +1,89 @@
+"""What a reception reads that hardly ever changes, kept in the process's memory.
+
+Every counter reception looks up the procedure's workflow and its steps, the
+components of the procedure version, the agency's electronic identifier and the
+calendar overrides: six queries that cost more than writing the dossier (issue 6).
+They change when an administrator edits a workflow, an identifier, the calendar or
+the catalogue — a few times a year.
+
+How it stays right across processes: ``ReferenceStamp`` holds one number, raised by
+``bump`` in the same transaction as any change to those rows (``connect`` hooks the
+models' save and delete signals; bulk writers call ``bump`` themselves). A reception
+reads the number first (``Memo.open``, one small query); when it differs from the
+one this process's memory was filled under, the memory is dropped. What a
+transaction reads is remembered only once it commits, so nothing read or created by
+a transaction that rolled back is ever reused. Permissions are never kept: the
+membership is read for every action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from motcua.dossiers.models import ReferenceStamp
+
+T = TypeVar("T")
+_STAMP_ROW = 1
+_memory: dict[tuple[Any, ...], Any] = {}
+_filled_under: list[int | None] = [None]
+
+
+def forget() -> None:
+    """Drop everything remembered (tests call this between tests)."""
+    _memory.clear()
+    _filled_under[0] = None
+
+
+def bump(**_signal: Any) -> None:
+    """Raise the stamp, in the caller's transaction."""
+    if not ReferenceStamp.objects.filter(pk=_STAMP_ROW).update(value=F("value") + 1):
+        ReferenceStamp.objects.get_or_create(pk=_STAMP_ROW, defaults={"value": 1})
+
+
+def connect(*watched: type[models.Model]) -> None:
+    for model in watched:
+        post_save.connect(bump, sender=model, dispatch_uid=f"refcache-{model._meta.label}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"refcache-{model._meta.label}-d")
+
+
+_READ = f"SELECT value FROM {ReferenceStamp._meta.db_table} WHERE id = %s"
+
+
+class Memo:
+    """One transaction's view of the memory: ``get`` answers from it, or loads and
+    remembers on commit."""
+
+    def __init__(self, stamp: int) -> None:
+        self.stamp = stamp
+
+    @classmethod
+    def open(cls) -> Memo:
+        with connection.cursor() as cursor:
+            cursor.execute(_READ, [_STAMP_ROW])
+            row = cursor.fetchone()
+        stamp = int(row[0]) if row else 0
+        if _filled_under[0] != stamp:
+            _memory.clear()
+            _filled_under[0] = stamp
+        return cls(stamp)
+
+    def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        if key in _memory:
+            found: T = _memory[key]
+            return found
+        value = load()
+
+        def remember() -> None:
+            # Only under the stamp this transaction started with: had anyone (this
+            # transaction included) changed the reference data since, the next reader
+            # sees another stamp and starts afresh anyway.
+            if _filled_under[0] == self.stamp:
+                _memory[key] = value
+
+        transaction.on_commit(remember)
+        return value
