@@ -31,6 +31,9 @@ T = TypeVar("T")
 _STAMP_ROW = 1
 _memory: dict[tuple[Any, ...], Any] = {}
 _filled_under: list[int | None] = [None]
+# A bound on what one process keeps (workflows with their steps, component lists,
+# identifiers per day): past it, the memory starts afresh.
+LIMIT = 20_000
 
 
 def forget() -> None:
@@ -83,6 +86,8 @@ class Memo:
             # transaction included) changed the reference data since, the next reader
             # sees another stamp and starts afresh anyway.
             if _filled_under[0] == self.stamp:
+                if len(_memory) >= LIMIT:
+                    _memory.clear()
                 _memory[key] = value
 
         transaction.on_commit(remember)

@@ -1,0 +1,61 @@
+"""Receptions remember reference data per process (``motcua.dossiers.refcache``); a
+change to that data, committed by anyone, must reach the very next reception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from motcua.dossiers import refcache
+from motcua.dossiers.models import Dossier, ReferenceStamp
+from motcua.dossiers.tests.conftest import MONDAY, World
+from motcua.org.models import AgencyIdentifier
+from motcua.workdays.models import CalendarOverride, OverrideKind
+
+
+def _committed(world: World, capture: Any, at: dt.datetime = MONDAY) -> Dossier:
+    with capture(execute=True):
+        return world.receive(at)
+
+
+def _warm(world: World, capture: Any) -> None:
+    for _ in range(2):  # the first creates the default workflow (and raises the stamp)
+        _committed(world, capture)
+    assert refcache._memory, "nothing remembered after two committed receptions"
+
+
+def test_a_new_agency_identifier_reaches_the_next_dossier_code(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    _warm(world, django_capture_on_commit_callbacks)
+    assert _committed(world, django_capture_on_commit_callbacks).code.startswith("H24.STP-")
+    # As the admin pages do it: the old identifier ends, a new one starts.
+    old = AgencyIdentifier.objects.get(agency=world.justice)
+    old.valid_to = dt.date(2026, 3, 1)
+    old.save()
+    AgencyIdentifier.objects.create(
+        agency=world.justice, code="H24.TP", valid_from=dt.date(2026, 3, 2)
+    )
+    assert _committed(world, django_capture_on_commit_callbacks).code.startswith("H24.TP-")
+
+
+def test_a_day_off_recorded_moves_the_next_appointment(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    _warm(world, django_capture_on_commit_callbacks)
+    before = _committed(world, django_capture_on_commit_callbacks)
+    assert before.due_at is not None
+    due_day = before.due_at.astimezone(MONDAY.tzinfo).date()
+    stamp = ReferenceStamp.objects.get().value
+    CalendarOverride.objects.create(date=due_day, kind=OverrideKind.DAY_OFF, name="Nghỉ bù")
+    assert ReferenceStamp.objects.get().value == stamp + 1
+
+    after = _committed(world, django_capture_on_commit_callbacks)
+    assert after.due_at is not None and after.due_at > before.due_at
+
+
+def test_what_a_rolled_back_reception_read_is_not_remembered(world: World) -> None:
+    # Without the commit (the test's transaction is never committed), nothing is kept.
+    world.receive(MONDAY)
+    world.receive(MONDAY)
+    assert refcache._memory == {}
