@@ -78,22 +78,22 @@ def insert(objs: Sequence[M]) -> Sequence[M]:
 
 def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
     """Insert several lists of new rows whose keys nobody needs back: in a single
-    round trip on PostgreSQL (the statements travel together, bound on the client
-    side as Django's PostgreSQL backend does), one statement per list elsewhere."""
+    round trip on PostgreSQL (psycopg's pipeline mode: the statements are sent
+    together and their results read once), one statement after the other elsewhere."""
     groups = [g for g in groups if g]
-    if not groups:
-        return
-    if connection.vendor != "postgresql" or len(groups) == 1:
+    if connection.vendor != "postgresql" or len(groups) < 2:
         for group in groups:
             insert(group)
         return
-    sql = "; ".join(
-        _statement(type(group[0]), len(group), connection.vendor, False) for group in groups
-    )
-    params: list[Any] = []
-    for group in groups:
-        params.extend(_params(group))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # (Each item is entered before the next is evaluated: the cursor opens the
+    # connection whose pipeline follows.)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        connection.connection.pipeline(),
+    ):
+        for group in groups:
+            sql = _statement(type(group[0]), len(group), connection.vendor, False)
+            cursor.execute(sql, _params(group))
     for group in groups:
         _saved(group)

@@ -54,7 +54,7 @@ def connect(*watched: type[models.Model]) -> None:
         post_delete.connect(bump, sender=model, dispatch_uid=f"refcache-{model._meta.label}-d")
 
 
-_READ = f"SELECT value FROM {ReferenceStamp._meta.db_table} WHERE id = %s"
+STAMP_SQL = f"SELECT value FROM {ReferenceStamp._meta.db_table} WHERE id = {_STAMP_ROW}"
 
 
 class Memo:
@@ -65,15 +65,21 @@ class Memo:
         self.stamp = stamp
 
     @classmethod
-    def open(cls) -> Memo:
-        with connection.cursor() as cursor:
-            cursor.execute(_READ, [_STAMP_ROW])
-            row = cursor.fetchone()
-        stamp = int(row[0]) if row else 0
+    def under(cls, stamp: int | None) -> Memo:
+        """The memory as of ``stamp``, read by the caller in its transaction (the
+        value of ``STAMP_SQL``; None when the row does not exist yet)."""
+        stamp = int(stamp or 0)
         if _filled_under[0] != stamp:
             _memory.clear()
             _filled_under[0] = stamp
         return cls(stamp)
+
+    @classmethod
+    def open(cls) -> Memo:
+        with connection.cursor() as cursor:
+            cursor.execute(STAMP_SQL)
+            row = cursor.fetchone()
+        return cls.under(row[0] if row else None)
 
     def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         if key in _memory:

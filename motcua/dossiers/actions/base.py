@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,6 +132,27 @@ def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
             _("Bạn không có quyền thực hiện việc này tại %(agency)s.") % {"agency": agency.name}
         )
     return membership
+
+
+def role_title_and_stamp(actor: User, agency: Agency, role: str) -> tuple[str, int | None]:
+    """``require_role`` for one role, answering only the membership's title, with the
+    reference-data stamp (``dossiers.refcache``) read in the same query — the counter
+    reception's first question, asked once per dossier."""
+    from motcua.dossiers.refcache import STAMP_SQL
+
+    table = Membership._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s AND agency_id = %s"
+            " AND is_active AND role = %s ORDER BY id LIMIT 1",
+            [actor.pk, agency.pk, role],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện việc này tại %(agency)s.") % {"agency": agency.name}
+        )
+    return str(row[0]), row[1]
 
 
 def superiors_of(role: str) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from motcua.dossiers.actions.base import (
     new_tasks,
     record,
     require_role,
+    role_title_and_stamp,
     transition,
 )
 from motcua.dossiers.codes import allocate_code
@@ -399,12 +400,12 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     the documents, the statistics row — but each table written once, the dossier row
     already received, and the rows that need no key back sent together."""
     at = instant(at)
-    membership = require_role(actor, sub.receiving_agency, Role.RECEPTION)
+    title, stamp = role_title_and_stamp(actor, sub.receiving_agency, Role.RECEPTION)
     if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
         raise InvalidInput(
             _("Tiếp nhận tại quầy chỉ dùng cho hồ sơ nộp trực tiếp hoặc qua bưu chính.")
         )
-    memo = refcache.Memo.open()
+    memo = refcache.Memo.under(stamp)
     dossier = _new_dossier(sub, at=at, memo=memo)
     submitted = transition(dossier, Action.SUBMIT)
     received = transition(dossier, Action.RECEIVE)
@@ -422,7 +423,7 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
             at=at,
             agency=sub.receiving_agency,
             statuses=submitted,
-            title=membership.title,
+            title=title,
             changes={"channel": sub.channel},
         ),
         new_event(
@@ -433,7 +434,7 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
             at=at,
             agency=sub.receiving_agency,
             statuses=received,
-            title=membership.title,
+            title=title,
             task=reception[0] if reception else None,
             changes=_received_changes(dossier),
         ),
