@@ -184,10 +184,17 @@ def revoke_confirmation(
     _require(actor)
     if at < confirmation.confirmed_at:
         raise ConfirmationError(_("Không thu hồi được một xác nhận trước lúc nó được lập."))
-    # Conditional update: of two administrators revoking at once, one wins.
-    done = LimitConfirmation.objects.filter(pk=confirmation.pk, revoked_at__isnull=True).update(
-        revoked_at=at, revoked_by=actor
-    )
+    from motcua.dossiers import refcache
+
+    # Conditional update: of two administrators revoking at once, one wins. ``update``
+    # sends no signal: the receptions' memory of confirmations is told in the same
+    # transaction.
+    with transaction.atomic():
+        done = LimitConfirmation.objects.filter(pk=confirmation.pk, revoked_at__isnull=True).update(
+            revoked_at=at, revoked_by=actor
+        )
+        if done:
+            refcache.bump()
     if not done:
         raise ConfirmationError(_("Xác nhận này đã được thu hồi trước đó."))
     confirmation.revoked_at, confirmation.revoked_by = at, actor

@@ -8,7 +8,7 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
-        from motcua.catalog.models import Component, ComponentCase
+        from motcua.catalog.models import Component, ComponentCase, LimitConfirmation
         from motcua.dossiers import refcache
         from motcua.dossiers.models import Workflow, WorkflowStep
         from motcua.org.models import AgencyIdentifier
@@ -23,4 +23,5 @@ class DossiersConfig(AppConfig):
             ConfirmedYear,
             Component,
             ComponentCase,
+            LimitConfirmation,
         )

@@ -311,6 +311,10 @@ class ChannelRule(VersionedRow):
                 return confirmation.time_limit
         return national
 
+    def prime_confirmations(self, found: list[LimitConfirmation]) -> None:
+        """Give this instance its confirmations, read earlier (``dossiers.refcache``)."""
+        self._confirmations = list(found)
+
     def confirmations(self) -> list[LimitConfirmation]:
         """Every confirmation (revoked ones too) made for this row's national limit."""
         if not self.unit_unknown or self.limit_value is None:

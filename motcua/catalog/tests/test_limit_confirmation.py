@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,7 @@ from motcua.catalog.models import (
     prefetch_confirmations,
 )
 from motcua.catalog.tests.catalog_files import channel, record, write_jsonl
-from motcua.dossiers import actions
+from motcua.dossiers import actions, refcache
 from motcua.dossiers.invariants import check_dossier
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.conftest import World, local, pdf
@@ -294,3 +295,30 @@ def test_only_administrators_confirm_and_only_unknown_units_once(
             in_person(version), value=Decimal(5), unit="ngay", note="y", actor=admin, at=at
         )
     assert LimitConfirmation.objects.count() == 1
+
+
+def test_a_reception_remembering_confirmations_sees_the_revocation(
+    world: World, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Committed receptions remember the confirmations (``dossiers.refcache``); a
+    revocation (an ``update``, which sends no signal) still reaches the next one."""
+    version = import_bare_number(tmp_path, 10)
+    admin = administrator(world)
+    confirmation = confirm_limit(
+        in_person(version),
+        value=Decimal(10),
+        unit="ngay",
+        note="Nghị định 63/2010/NĐ-CP Điều 9",
+        actor=admin,
+        at=local(2026, 3, 1, 9, 0),
+    )
+    for day in (9, 9, 9):  # the first ones create the workflow; the last is remembered
+        with django_capture_on_commit_callbacks(execute=True):
+            during = receive(world, version, local(2026, 3, day, 8, 0))
+    assert ("confirmations", in_person(version).pk) in refcache._memory
+    revoke_confirmation(confirmation, actor=admin, at=local(2026, 3, 10, 9, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        later = receive(world, version, local(2026, 3, 11, 8, 0))
+
+    assert during.due_at == local(2026, 3, 19, 17, 0)
+    assert later.due_at == local(2026, 3, 25, 8, 0)

@@ -410,6 +410,9 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     submitted = transition(dossier, Action.SUBMIT)
     received = transition(dossier, Action.RECEIVE)
     calendar = calendar_from(memo.get(("calendar",), calendar_rows))
+    rule = sub.channel_rule
+    if rule.unit_unknown:  # the province's confirmations of the limit's unit
+        rule.prime_confirmations(memo.get(("confirmations", rule.pk), rule.confirmations))
     reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
     rows.insert([dossier])
     documents = document_rows(dossier, _documents_of(sub), actor, at)
