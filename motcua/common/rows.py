@@ -41,14 +41,48 @@ def _statement(model: type[models.Model], rows: int, vendor: str, returning: boo
     return sql
 
 
+# Fields whose stored value is the attribute itself when it has exactly this Python
+# type (``get_db_prep_save`` would return it unchanged): read directly.
+_PLAIN: tuple[tuple[type[models.Field], type], ...] = (  # type: ignore[type-arg]
+    (models.CharField, str),
+    (models.TextField, str),
+    (models.BooleanField, bool),
+    (models.IntegerField, int),  # and its small, big and positive kinds
+)
+
+
+@lru_cache(maxsize=64)
+def _plan(model: type[models.Model]) -> list[tuple[models.Field, str, type | None]]:  # type: ignore[type-arg]
+    """(field, attribute, plain type) for each inserted column. The related keys are
+    plain ints. No plain type: fields with their own ``pre_save`` (``auto_now`` dates,
+    files) or value conversion (dates, decimals, JSON); any other type of value (a
+    choices enum, a Decimal in an integer field) goes the ORM's way too."""
+    plan: list[tuple[models.Field, str, type | None]] = []  # type: ignore[type-arg]
+    for f in _fields(model):
+        plain: type | None = None
+        if f.is_relation:
+            plain = int
+        elif not isinstance(f, models.FileField):
+            plain = next((t for kind, t in _PLAIN if isinstance(f, kind)), None)
+        plan.append((f, f.attname, plain))
+    return plan
+
+
 def _params(objs: Sequence[models.Model]) -> list[Any]:
-    fields = _fields(type(objs[0]))
+    plan = _plan(type(objs[0]))
     params: list[Any] = []
+    append = params.append
     for obj in objs:
         # As ``save`` and ``bulk_create`` do: take the keys of related rows saved since
         # ``obj`` was built, and refuse a relation to a row never saved.
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        values = obj.__dict__
+        for f, attname, plain in plan:
+            value = values.get(attname)
+            if plain is not None and (value is None or type(value) is plain):
+                append(value)
+            else:
+                append(f.get_db_prep_save(f.pre_save(obj, True), connection))
     return params
 
 

@@ -393,13 +393,17 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def allotment_scale(dossier: Dossier, steps: list[WorkflowStep] | None = None) -> Fraction:
+def allotment_scale(
+    dossier: Dossier,
+    steps: list[WorkflowStep] | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Fraction:
     """What the step times are multiplied by. A configured workflow's steps are
     working hours that add up to a working-time limit (scale 1). The default
     workflow's steps are shares out of 100, scaled to the limit's working hours; for
     limits in calendar days or months, to the working hours actually available
-    between clock start and due instant. ``steps``: the workflow's steps, if the
-    caller has them loaded already."""
+    between clock start and due instant. ``steps``: the workflow's steps, and
+    ``calendar``, if the caller has them already."""
     limit = dossier.channel_rule.limit_at(dossier.received_at)
     if limit is None or dossier.due_at is None or dossier.clock_started_at is None:
         return Fraction(1)
@@ -415,5 +419,6 @@ def allotment_scale(dossier: Dossier, steps: list[WorkflowStep] | None = None) -
     if working is not None:
         available = Fraction(str(working))
     else:
-        available = get_calendar().working_hours_between(dossier.clock_started_at, dossier.due_at)
+        calendar = calendar or get_calendar()
+        available = calendar.working_hours_between(dossier.clock_started_at, dossier.due_at)
     return available / total if total else Fraction(1)

@@ -341,7 +341,7 @@ def _start_clock(
         dossier.clock_started_at = calendar.clock_start(at)
     steps = list(dossier.workflow.steps.all())
     orders = sorted({s.order for s in steps})
-    scale = allotment_scale(dossier, steps)
+    scale = allotment_scale(dossier, steps, calendar)
     reception = new_tasks(
         dossier,
         [s for s in steps if s.order == orders[0]],
