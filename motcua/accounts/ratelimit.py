@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -21,15 +21,15 @@ def hit(key: str, *, limit: int, window: dt.timedelta, at: dt.datetime | None = 
     counted, so a client that waits gets through when the window ends."""
     at = at or timezone.now()
     key = key[:200]
-    with transaction.atomic():
-        # Restart an ended window, or count in the current one, with conditional
-        # UPDATEs: two processes never both see a fresh window.
-        restarted = RateLimit.objects.filter(key=key, window_start__lte=at - window).update(
-            window_start=at, count=1
+    ended = Q(window_start__lte=at - window)
+    # One transaction (``savepoint=False``: inside a caller's transaction it is that
+    # one) and one conditional UPDATE: restart an ended window, or count in the
+    # current one while under the limit — two processes never both see a fresh window.
+    with transaction.atomic(savepoint=False):
+        counted = RateLimit.objects.filter(ended | Q(count__lt=limit), key=key).update(
+            window_start=Case(When(ended, then=Value(at)), default=F("window_start")),
+            count=Case(When(ended, then=Value(1)), default=F("count") + 1),
         )
-        if restarted:
-            return True
-        counted = RateLimit.objects.filter(key=key, count__lt=limit).update(count=F("count") + 1)
         if counted:
             return True
         if RateLimit.objects.filter(key=key).exists():
@@ -42,6 +42,16 @@ def hit(key: str, *, limit: int, window: dt.timedelta, at: dt.datetime | None = 
                 RateLimit.objects.filter(key=key, count__lt=limit).update(count=F("count") + 1)
             )
         return limit >= 1
+
+
+def hit_all(checks: list[tuple[str, int, dt.timedelta]], *, at: dt.datetime | None = None) -> int:
+    """``hit`` for each (key, limit, window) in turn, in one transaction; the index of
+    the first refused, or -1. The checks after a refused one are not counted."""
+    with transaction.atomic():
+        for index, (key, limit, window) in enumerate(checks):
+            if not hit(key, limit=limit, window=window, at=at):
+                return index
+    return -1
 
 
 def client_address(request: HttpRequest) -> str:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from motcua.accounts.models import RateLimit
-from motcua.accounts.ratelimit import client_address, hit
+from motcua.accounts.ratelimit import client_address, hit, hit_all
 from motcua.dossiers.models import Dossier, SupplementRequest
 from motcua.dossiers.statuses import Status
 from motcua.portal.masking import mask_name
@@ -102,17 +102,19 @@ def _wrong_factor_keys(dossier: Dossier, address: str) -> list[tuple[str, int, d
 
 def _lookups_refused(address: str) -> str:
     """Count one lookup from ``address``; the message when it is over a limit, else ""."""
-    if not hit(
-        f"lookup:minute:{address}",
-        limit=settings.MOTCUA_LOOKUP_PER_MINUTE,
-        window=dt.timedelta(minutes=1),
-    ):
+    refused = hit_all(
+        [
+            (
+                f"lookup:minute:{address}",
+                settings.MOTCUA_LOOKUP_PER_MINUTE,
+                dt.timedelta(minutes=1),
+            ),
+            (f"lookup:day:{address}", settings.MOTCUA_LOOKUP_PER_DAY, dt.timedelta(days=1)),
+        ]
+    )
+    if refused == 0:
         return _("Bạn đã tra cứu quá nhiều lần trong một phút. Vui lòng thử lại sau ít phút.")
-    if not hit(
-        f"lookup:day:{address}",
-        limit=settings.MOTCUA_LOOKUP_PER_DAY,
-        window=dt.timedelta(days=1),
-    ):
+    if refused == 1:
         return _("Bạn đã tra cứu quá nhiều lần trong ngày hôm nay. Vui lòng thử lại vào ngày mai.")
     return ""
 
