@@ -30,6 +30,7 @@ from motcua.dossiers.models import ReferenceStamp
 T = TypeVar("T")
 _STAMP_ROW = 1
 _memory: dict[tuple[Any, ...], Any] = {}
+_MISSING = object()
 _filled_under: list[int | None] = [None]
 # A bound on what one process keeps (workflows with their steps, component lists,
 # identifiers per day): past it, the memory starts afresh.
@@ -82,9 +83,12 @@ class Memo:
         return cls.under(row[0] if row else None)
 
     def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
-        if key in _memory:
-            found: T = _memory[key]
-            return found
+        # Another thread of this process may have moved the memory to another stamp
+        # since this transaction read its own: then the memory is not for it.
+        if _filled_under[0] == self.stamp:
+            found = _memory.get(key, _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[no-any-return]
         value = load()
 
         def remember() -> None:
