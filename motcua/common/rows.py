@@ -114,6 +114,9 @@ def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
     """Insert several lists of new rows whose keys nobody needs back: in a single
     round trip on PostgreSQL (psycopg's pipeline mode: the statements are sent
     together and their results read once), one statement after the other elsewhere."""
+    # In autocommit each pipelined statement would commit alone: a later refusal
+    # would leave the earlier rows written.
+    assert connection.in_atomic_block, "insert_together needs a transaction"
     groups = [g for g in groups if g]
     if connection.vendor != "postgresql" or len(groups) < 2:
         for group in groups:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from motcua.dossiers.models import ReferenceStamp
@@ -43,10 +42,19 @@ def forget() -> None:
     _filled_under[0] = None
 
 
+_TABLE = ReferenceStamp._meta.db_table
+# One statement whether or not the row exists yet: two first changes at once both
+# count (PostgreSQL, and SQLite since 3.24).
+_BUMP = (
+    f"INSERT INTO {_TABLE} (id, value) VALUES ({_STAMP_ROW}, 1) "
+    f"ON CONFLICT (id) DO UPDATE SET value = {_TABLE}.value + 1"
+)
+
+
 def bump(**_signal: Any) -> None:
     """Raise the stamp, in the caller's transaction."""
-    if not ReferenceStamp.objects.filter(pk=_STAMP_ROW).update(value=F("value") + 1):
-        ReferenceStamp.objects.get_or_create(pk=_STAMP_ROW, defaults={"value": 1})
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP)
 
 
 def connect(*watched: type[models.Model]) -> None:
@@ -55,7 +63,7 @@ def connect(*watched: type[models.Model]) -> None:
         post_delete.connect(bump, sender=model, dispatch_uid=f"refcache-{model._meta.label}-d")
 
 
-STAMP_SQL = f"SELECT value FROM {ReferenceStamp._meta.db_table} WHERE id = {_STAMP_ROW}"
+STAMP_SQL = f"SELECT value FROM {_TABLE} WHERE id = {_STAMP_ROW}"
 
 
 class Memo:
@@ -70,7 +78,10 @@ class Memo:
         """The memory as of ``stamp``, read by the caller in its transaction (the
         value of ``STAMP_SQL``; None when the row does not exist yet)."""
         stamp = int(stamp or 0)
-        if _filled_under[0] != stamp:
+        filled = _filled_under[0]
+        # The stamp only grows: a transaction that read an older one (a thread that
+        # started earlier) does not reset the memory; ``get`` leaves it aside.
+        if filled is None or stamp > filled:
             _memory.clear()
             _filled_under[0] = stamp
         return cls(stamp)

@@ -311,6 +311,12 @@ class ChannelRule(VersionedRow):
                 return confirmation.time_limit
         return national
 
+    def read_confirmations(self) -> list[LimitConfirmation]:
+        """``confirmations()`` read from the database now, whatever this instance
+        held (an instance kept over a request may hold a revoked confirmation)."""
+        self._confirmations = None
+        return self.confirmations()
+
     def prime_confirmations(self, found: list[LimitConfirmation]) -> None:
         """Give this instance its confirmations, read earlier (``dossiers.refcache``)."""
         self._confirmations = list(found)

@@ -322,3 +322,39 @@ def test_a_reception_remembering_confirmations_sees_the_revocation(
 
     assert during.due_at == local(2026, 3, 19, 17, 0)
     assert later.due_at == local(2026, 3, 25, 8, 0)
+
+
+def test_a_rule_loaded_before_the_revocation_does_not_bring_it_back(
+    world: World, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The counter page reads the rule (and its confirmations) to show the appointment,
+    then receives: a revocation made in between is not undone for later receptions."""
+    version = import_bare_number(tmp_path, 10)
+    admin = administrator(world)
+    confirmation = confirm_limit(
+        in_person(version),
+        value=Decimal(10),
+        unit="ngay",
+        note="Nghị định 63/2010/NĐ-CP Điều 9",
+        actor=admin,
+        at=local(2026, 3, 1, 9, 0),
+    )
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            receive(world, version, local(2026, 3, 9, 8, 0))
+    shown = in_person(version)
+    assert shown.limit_at(local(2026, 3, 11, 8, 0)) == TimeLimit(
+        Decimal(10), LimitUnit.CALENDAR_DAYS
+    )
+    revoke_confirmation(confirmation, actor=admin, at=local(2026, 3, 10, 9, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        at_counter = world.receive(
+            local(2026, 3, 11, 8, 0),
+            version=version,
+            channel_rule=shown,
+            documents=[actions.DocumentInput(name="Tờ khai", file=pdf())],
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        later = receive(world, version, local(2026, 3, 11, 8, 0))
+
+    assert at_counter.due_at == later.due_at == local(2026, 3, 25, 8, 0)

@@ -350,17 +350,13 @@ def record(
     changes: dict[str, Any] | None = None,
     task: Task | None = None,
     facts: bool = True,
-    save: bool = True,
 ) -> DossierEvent:
     """Apply ``action``'s transition to ``dossier``, save it and append its event.
 
     ``facts=False``: the caller records another event in the same transaction right
-    after, whose refresh of the statistics row covers this one too. ``save=False``:
-    likewise for the dossier row — the next ``record`` in this transaction saves it
-    (the event rows refer to the dossier, which must exist already)."""
+    after, whose refresh of the statistics row covers this one too."""
     statuses = transition(dossier, action)
-    if save:
-        dossier.save()
+    dossier.save()
     fresh: list[DossierEvent] | None = dossier.__dict__.get(FRESH_HISTORY)
     if fresh is not None:
         last = fresh[-1].seq if fresh else 0

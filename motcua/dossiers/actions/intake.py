@@ -412,7 +412,7 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     calendar = calendar_from(memo.get(("calendar",), calendar_rows))
     rule = sub.channel_rule
     if rule.unit_unknown:  # the province's confirmations of the limit's unit
-        rule.prime_confirmations(memo.get(("confirmations", rule.pk), rule.confirmations))
+        rule.prime_confirmations(memo.get(("confirmations", rule.pk), rule.read_confirmations))
     reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
     rows.insert([dossier])
     documents = document_rows(dossier, _documents_of(sub), actor, at)
