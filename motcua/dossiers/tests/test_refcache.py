@@ -59,3 +59,20 @@ def test_what_a_rolled_back_reception_read_is_not_remembered(world: World) -> No
     world.receive(MONDAY)
     world.receive(MONDAY)
     assert refcache._memory == {}
+
+
+def test_the_command_tells_every_process_to_read_again(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _warm(world, django_capture_on_commit_callbacks)
+    before = ReferenceStamp.objects.get().value
+    out = StringIO()
+    call_command("forget_reference_memory", stdout=out)
+    assert ReferenceStamp.objects.get().value == before + 1
+    assert "đọc lại" in out.getvalue()
+    refcache.Memo.open()
+    assert refcache._memory == {}
