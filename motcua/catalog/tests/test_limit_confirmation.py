@@ -297,11 +297,10 @@ def test_only_administrators_confirm_and_only_unknown_units_once(
     assert LimitConfirmation.objects.count() == 1
 
 
-def test_a_reception_remembering_confirmations_sees_the_revocation(
-    world: World, tmp_path: Path, django_capture_on_commit_callbacks: Any
-) -> None:
-    """Committed receptions remember the confirmations (``dossiers.refcache``); a
-    revocation (an ``update``, which sends no signal) still reaches the next one."""
+def _ten_days_confirmed(
+    world: World, tmp_path: Path
+) -> tuple[ProcedureVersion, User, LimitConfirmation]:
+    """The bare "10" confirmed as ten calendar days on 1 March."""
     version = import_bare_number(tmp_path, 10)
     admin = administrator(world)
     confirmation = confirm_limit(
@@ -312,6 +311,15 @@ def test_a_reception_remembering_confirmations_sees_the_revocation(
         actor=admin,
         at=local(2026, 3, 1, 9, 0),
     )
+    return version, admin, confirmation
+
+
+def test_a_reception_remembering_confirmations_sees_the_revocation(
+    world: World, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Committed receptions remember the confirmations (``dossiers.refcache``); a
+    revocation (an ``update``, which sends no signal) still reaches the next one."""
+    version, admin, confirmation = _ten_days_confirmed(world, tmp_path)
     for day in (9, 9, 9):  # the first ones create the workflow; the last is remembered
         with django_capture_on_commit_callbacks(execute=True):
             during = receive(world, version, local(2026, 3, day, 8, 0))
@@ -329,16 +337,7 @@ def test_a_rule_loaded_before_the_revocation_does_not_bring_it_back(
 ) -> None:
     """The counter page reads the rule (and its confirmations) to show the appointment,
     then receives: a revocation made in between is not undone for later receptions."""
-    version = import_bare_number(tmp_path, 10)
-    admin = administrator(world)
-    confirmation = confirm_limit(
-        in_person(version),
-        value=Decimal(10),
-        unit="ngay",
-        note="Nghị định 63/2010/NĐ-CP Điều 9",
-        actor=admin,
-        at=local(2026, 3, 1, 9, 0),
-    )
+    version, admin, confirmation = _ten_days_confirmed(world, tmp_path)
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             receive(world, version, local(2026, 3, 9, 8, 0))
