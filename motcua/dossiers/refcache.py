@@ -9,8 +9,9 @@ the catalogue — a few times a year.
 How it stays right across processes: ``ReferenceStamp`` holds one number, raised by
 ``bump`` in the same transaction as any change to those rows (``connect`` hooks the
 models' save and delete signals; bulk writers call ``bump`` themselves). A reception
-reads the number first (``Memo.open``, one small query); when it differs from the
-one this process's memory was filled under, the memory is dropped. What a
+reads the number first, with its permission (``STAMP_SQL``, then ``Memo.under``); when
+it is newer than the one this process's memory was filled under, the memory is
+dropped. What a
 transaction reads is remembered only once it commits, so nothing read or created by
 a transaction that rolled back is ever reused. Permissions are never kept: the
 membership is read for every action.
@@ -85,13 +86,6 @@ class Memo:
             _memory.clear()
             _filled_under[0] = stamp
         return cls(stamp)
-
-    @classmethod
-    def open(cls) -> Memo:
-        with connection.cursor() as cursor:
-            cursor.execute(STAMP_SQL)
-            row = cursor.fetchone()
-        return cls.under(row[0] if row else None)
 
     def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         # Another thread of this process may have moved the memory to another stamp

@@ -74,28 +74,20 @@ def split_hours(total: Decimal) -> list[Decimal]:
 @transaction.atomic
 def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
     """The procedure's derived default workflow (created once, then reused)."""
-    existing = (
-        Workflow.objects.filter(procedure=procedure, agency=None, is_default=True, is_active=True)
-        .order_by("-version")
-        .first()
-    )
+    existing = _current_default(procedure)
     # The default steps hold shares of the limit (out of 100), not hours: every
     # dossier scales them to its own working time (``actions.base.allotment_scale``),
     # so channels with different limits share one workflow instead of each reception
     # replacing the version the last one made. ``limit`` is kept for callers.
     del limit
     parts = split_hours(DEFAULT_SHARE_TOTAL)
-    if existing is not None and [s.allotted_hours for s in existing.steps.all()] == parts:
+    if existing is not None and _default_shares(existing):
         return existing
     # Receptions racing to be the procedure's first would each create "version 1":
     # take the procedure's lock, and look again now that nobody else can create one.
     lock_procedure(procedure)
-    existing = (
-        Workflow.objects.filter(procedure=procedure, agency=None, is_default=True, is_active=True)
-        .order_by("-version")
-        .first()
-    )
-    if existing is not None and [s.allotted_hours for s in existing.steps.all()] == parts:
+    existing = _current_default(procedure)
+    if existing is not None and _default_shares(existing):
         return existing
     version = next_version(procedure)
     if existing is not None:
@@ -151,6 +143,14 @@ def workflow_for(procedure: Procedure, competent: Agency, limit: TimeLimit | Non
     if default is not None and _default_shares(default):
         return default
     return default_workflow(procedure, limit)
+
+
+def _current_default(procedure: Procedure) -> Workflow | None:
+    return (
+        Workflow.objects.filter(procedure=procedure, agency=None, is_default=True, is_active=True)
+        .order_by("-version")
+        .first()
+    )
 
 
 def _default_shares(workflow: Workflow) -> bool:

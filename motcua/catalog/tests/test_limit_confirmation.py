@@ -131,9 +131,10 @@ def test_the_engine_reads_the_confirmation_once_per_dossier(world: World, tmp_pa
     assert len(reads) == 1
 
 
-def test_a_revoked_confirmation_stops_applying_but_stays_on_record(
+def _ten_days_confirmed(
     world: World, tmp_path: Path
-) -> None:
+) -> tuple[ProcedureVersion, User, LimitConfirmation]:
+    """The bare "10" confirmed as ten calendar days on 1 March."""
     version = import_bare_number(tmp_path, 10)
     admin = administrator(world)
     confirmation = confirm_limit(
@@ -144,6 +145,13 @@ def test_a_revoked_confirmation_stops_applying_but_stays_on_record(
         actor=admin,
         at=local(2026, 3, 1, 9, 0),
     )
+    return version, admin, confirmation
+
+
+def test_a_revoked_confirmation_stops_applying_but_stays_on_record(
+    world: World, tmp_path: Path
+) -> None:
+    version, admin, confirmation = _ten_days_confirmed(world, tmp_path)
     during = receive(world, version, local(2026, 3, 9, 8, 0))
     revoke_confirmation(confirmation, actor=admin, at=local(2026, 3, 10, 9, 0))
     later = receive(world, version, local(2026, 3, 11, 8, 0))
@@ -295,23 +303,6 @@ def test_only_administrators_confirm_and_only_unknown_units_once(
             in_person(version), value=Decimal(5), unit="ngay", note="y", actor=admin, at=at
         )
     assert LimitConfirmation.objects.count() == 1
-
-
-def _ten_days_confirmed(
-    world: World, tmp_path: Path
-) -> tuple[ProcedureVersion, User, LimitConfirmation]:
-    """The bare "10" confirmed as ten calendar days on 1 March."""
-    version = import_bare_number(tmp_path, 10)
-    admin = administrator(world)
-    confirmation = confirm_limit(
-        in_person(version),
-        value=Decimal(10),
-        unit="ngay",
-        note="Nghị định 63/2010/NĐ-CP Điều 9",
-        actor=admin,
-        at=local(2026, 3, 1, 9, 0),
-    )
-    return version, admin, confirmation
 
 
 def test_a_reception_remembering_confirmations_sees_the_revocation(

@@ -120,6 +120,12 @@ def roles_in(actor: User, agency: Agency) -> set[str]:
     )
 
 
+def _not_allowed(agency: Agency) -> PermissionDenied:
+    return PermissionDenied(
+        _("Bạn không có quyền thực hiện việc này tại %(agency)s.") % {"agency": agency.name}
+    )
+
+
 def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
     """The actor's membership in ``agency`` with one of ``roles``, or PermissionDenied."""
     membership = (
@@ -128,9 +134,7 @@ def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
         .first()
     )
     if membership is None:
-        raise PermissionDenied(
-            _("Bạn không có quyền thực hiện việc này tại %(agency)s.") % {"agency": agency.name}
-        )
+        raise _not_allowed(agency)
     return membership
 
 
@@ -149,9 +153,7 @@ def role_title_and_stamp(actor: User, agency: Agency, role: str) -> tuple[str, i
         )
         row = cursor.fetchone()
     if row is None:
-        raise PermissionDenied(
-            _("Bạn không có quyền thực hiện việc này tại %(agency)s.") % {"agency": agency.name}
-        )
+        raise _not_allowed(agency)
     return str(row[0]), row[1]
 
 

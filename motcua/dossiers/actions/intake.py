@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +43,7 @@ from motcua.dossiers.models import (
     Document,
     DocumentOrigin,
     Dossier,
+    DossierEvent,
     IntakeChannel,
     Task,
     TaskOutcome,
@@ -303,7 +305,7 @@ def _documents_of(sub: Submission) -> list[DocumentInput]:
 def _create(sub: Submission, *, actor: User, at: dt.datetime) -> Dossier:
     dossier = _new_dossier(sub, at=at)
     dossier.save()
-    Document.objects.bulk_create(document_rows(dossier, _documents_of(sub), actor, at))
+    save_documents(dossier, _documents_of(sub), actor, at)
     begin_history(dossier)
     return dossier
 
@@ -417,27 +419,29 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     rows.insert([dossier])
     documents = document_rows(dossier, _documents_of(sub), actor, at)
     rows.insert(reception + following)  # the RECEIVE event names the reception task
+
+    # The one-stop officer's two events, at one instant: handed in, then received.
+    def officer_event(
+        seq: int, action: str, statuses: tuple[str, str], **details: Any
+    ) -> DossierEvent:
+        return new_event(
+            dossier,
+            seq=seq,
+            actor=actor,
+            action=action,
+            at=at,
+            agency=sub.receiving_agency,
+            statuses=statuses,
+            title=title,
+            **details,
+        )
+
     events = [
-        new_event(
-            dossier,
-            seq=1,
-            actor=actor,
-            action=Action.SUBMIT,
-            at=at,
-            agency=sub.receiving_agency,
-            statuses=submitted,
-            title=title,
-            changes={"channel": sub.channel},
-        ),
-        new_event(
-            dossier,
-            seq=2,
-            actor=actor,
-            action=Action.RECEIVE,
-            at=at,
-            agency=sub.receiving_agency,
-            statuses=received,
-            title=title,
+        officer_event(1, Action.SUBMIT, submitted, changes={"channel": sub.channel}),
+        officer_event(
+            2,
+            Action.RECEIVE,
+            received,
             task=reception[0] if reception else None,
             changes=_received_changes(dossier),
         ),

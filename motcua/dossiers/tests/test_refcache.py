@@ -74,5 +74,5 @@ def test_the_command_tells_every_process_to_read_again(
     call_command("forget_reference_memory", stdout=out)
     assert ReferenceStamp.objects.get().value == before + 1
     assert "đọc lại" in out.getvalue()
-    refcache.Memo.open()
+    refcache.Memo.under(ReferenceStamp.objects.get().value)
     assert refcache._memory == {}
