@@ -130,19 +130,35 @@ def workflow_for(procedure: Procedure, competent: Agency, limit: TimeLimit | Non
         .filter(Q(agency=competent) | Q(agency=None))
         .prefetch_related("steps")
     )
+    return choose_workflow(candidates, competent.pk) or default_workflow(procedure, limit)
+
+
+def choose_workflow(candidates: Sequence[Workflow], competent: int) -> Workflow | None:
+    """``workflow_for``'s choice among a procedure's active workflows (steps loaded;
+    other agencies' workflows are passed over). None: the default workflow must be
+    made first (``default_workflow``)."""
 
     def latest(found: list[Workflow]) -> Workflow | None:
         return max(found, key=lambda w: w.version) if found else None
 
     configured = latest(
-        [w for w in candidates if not w.is_default and w.agency_id == competent.pk]
+        [w for w in candidates if not w.is_default and w.agency_id == competent]
     ) or latest([w for w in candidates if not w.is_default and w.agency_id is None])
     if configured is not None:
         return configured
     default = latest([w for w in candidates if w.is_default and w.agency_id is None])
     if default is not None and _default_shares(default):
         return default
-    return default_workflow(procedure, limit)
+    return None
+
+
+def active_workflows() -> dict[int, list[Workflow]]:
+    """Every active workflow, steps loaded, by procedure: what ``choose_workflow``
+    chooses from, for a process that remembers them all (``refcache``). Two queries."""
+    found: dict[int, list[Workflow]] = {}
+    for workflow in Workflow.objects.filter(is_active=True).prefetch_related("steps"):
+        found.setdefault(workflow.procedure_id, []).append(workflow)
+    return found
 
 
 def _current_default(procedure: Procedure) -> Workflow | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -212,15 +212,27 @@ class Agency(models.Model):
 
     def identifier_on(self, day: dt.date) -> str | None:
         """The electronic identifier valid on ``day`` (it prefixes dossier codes)."""
-        found = (
-            self.identifiers.filter(
-                Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-                Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-            )
-            .order_by("-valid_from")
-            .first()
-        )
+        found = valid_identifiers(day).filter(agency=self).first()
         return found.code if found else None
+
+
+def valid_identifiers(day: dt.date) -> models.QuerySet[AgencyIdentifier]:
+    """Identifiers valid on ``day``, each agency's newest first: the latest start wins
+    where two overlap, and one without a start ("since always") comes last — on every
+    database alike (PostgreSQL would put NULL first in a descending order)."""
+    return AgencyIdentifier.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+    ).order_by("agency_id", F("valid_from").desc(nulls_last=True), "-pk")
+
+
+def identifiers_on(day: dt.date) -> dict[int, str]:
+    """Every agency's identifier valid on ``day`` (``Agency.identifier_on`` for all of
+    them), in one query."""
+    found: dict[int, str] = {}
+    for agency, code in valid_identifiers(day).values_list("agency_id", "code"):
+        found.setdefault(agency, code)
+    return found
 
 
 class AgencyIdentifier(models.Model):

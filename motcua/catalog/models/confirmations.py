@@ -142,3 +142,17 @@ def prefetch_confirmations(rules: Iterable[ChannelRule]) -> None:
     for rule in unknown:
         key = (rule.version_id, rule.channel, Decimal(rule.limit_value or 0))
         rule._confirmations = found.get(key, [])
+
+
+ConfirmationKey = tuple[int, str, Decimal]
+
+
+def confirmations_by_limit() -> dict[ConfirmationKey, list[LimitConfirmation]]:
+    """Every confirmation (revoked ones too), by (procedure, channel, national number),
+    each list in ``ChannelRule.confirmations`` order: for a process that remembers
+    them (``dossiers.refcache``). One query."""
+    found: dict[ConfirmationKey, list[LimitConfirmation]] = {}
+    for confirmation in LimitConfirmation.objects.order_by("confirmed_at", "pk"):
+        key = (confirmation.procedure_id, confirmation.channel, confirmation.national_value)
+        found.setdefault(key, []).append(confirmation)
+    return found

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.models import ChannelRule, Component, ProcedureVersion
+from motcua.catalog.models.confirmations import confirmations_by_limit
 from motcua.common import rows
 from motcua.dossiers import refcache
 from motcua.dossiers.actions.base import (
@@ -47,12 +48,11 @@ from motcua.dossiers.models import (
     IntakeChannel,
     Task,
     TaskOutcome,
-    Workflow,
     WorkflowKind,
 )
 from motcua.dossiers.statuses import Action, check_transition
-from motcua.dossiers.workflows import workflow_for
-from motcua.org.models import AdministrativeUnit, Agency, Role
+from motcua.dossiers.workflows import active_workflows, choose_workflow, workflow_for
+from motcua.org.models import AdministrativeUnit, Agency, Role, identifiers_on
 from motcua.reports.facts import derive as derive_facts
 from motcua.workdays.calendar import LOCAL_TZ, WorkCalendar
 from motcua.workdays.deadlines import due_instant
@@ -166,12 +166,8 @@ def validate_submission(sub: Submission, memo: refcache.Memo | None = None) -> N
     named = {doc.component.pk for doc in sub.documents if doc.component is not None}
     component_ids: set[int] | frozenset[int] = set()
     if named and memo is not None:
-        version = sub.version.pk
-        component_ids = memo.get(
-            ("components", version),
-            lambda: frozenset(
-                Component.objects.filter(case__version=version).values_list("id", flat=True)
-            ),
+        component_ids = memo.get(("components",), components_by_version).get(
+            sub.version.pk, frozenset()
         )
     elif named:
         # Only the components the documents name are looked up (by key).
@@ -190,6 +186,15 @@ def validate_submission(sub: Submission, memo: refcache.Memo | None = None) -> N
             )
         if doc.file is not None:
             validate_file(doc.file)
+
+
+def components_by_version() -> dict[int, frozenset[int]]:
+    """The component keys of every procedure version, for a process that remembers
+    them (``refcache``): one query of the whole catalogue's keys."""
+    found: dict[int, set[int]] = {}
+    for version, component in Component.objects.values_list("case__version_id", "id"):
+        found.setdefault(version, set()).add(component)
+    return {version: frozenset(ids) for version, ids in found.items()}
 
 
 def document_rows(
@@ -237,14 +242,15 @@ def _new_dossier(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None
     validate_submission(sub, memo)
     procedure, competent = sub.version.procedure, sub.competent_agency
 
-    def find_workflow() -> Workflow:
-        return workflow_for(procedure, competent, sub.channel_rule.time_limit)
-
-    workflow = (
-        memo.get(("workflow", procedure.pk, competent.pk), find_workflow)
-        if memo is not None
-        else find_workflow()
-    )
+    # A process that remembers the reference data chooses among every active workflow
+    # it holds, as ``workflow_for`` does among the procedure's (which also makes the
+    # default workflow when none fits: a change, after which the memory is refilled).
+    workflow = None
+    if memo is not None:
+        held = memo.get(("workflows",), active_workflows).get(procedure.pk, ())
+        workflow = choose_workflow(held, competent.pk)
+    if workflow is None:
+        workflow = workflow_for(procedure, competent, sub.channel_rule.time_limit)
     # Decree 118/2025 Art. 28: the code carries the competent agency's identifier, or
     # the receiving one-stop unit's for an inter-agency group.
     code_agency = (
@@ -252,7 +258,7 @@ def _new_dossier(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None
     )
     day = at.astimezone(LOCAL_TZ).date()
     identifier = (
-        memo.get(("identifier", code_agency.pk, day), lambda: code_agency.identifier_on(day))
+        memo.get(("identifiers", day), lambda: identifiers_on(day)).get(code_agency.pk)
         if memo is not None
         else code_agency.identifier_on(day)
     )
@@ -414,7 +420,13 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     calendar = calendar_from(memo.get(("calendar",), calendar_rows))
     rule = sub.channel_rule
     if rule.unit_unknown:  # the province's confirmations of the limit's unit
-        rule.prime_confirmations(memo.get(("confirmations", rule.pk), rule.read_confirmations))
+        held = memo.get(("confirmations",), confirmations_by_limit)
+        national = rule.limit_value
+        rule.prime_confirmations(
+            held.get((sub.version.procedure_id, rule.channel, national), [])
+            if national is not None
+            else []
+        )
     reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
     rows.insert([dossier])
     documents = document_rows(dossier, _documents_of(sub), actor, at)

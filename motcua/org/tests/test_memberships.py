@@ -71,6 +71,21 @@ def test_the_electronic_identifier_in_force_on_a_day(justice):
     assert justice.identifier_on(dt.date(2026, 1, 1)) == "NEW.24"
 
 
+def test_where_identifiers_overlap_the_newest_one_counts_on_every_database(justice, construction):
+    import datetime as dt
+
+    from motcua.org.models import identifiers_on
+
+    # The old one was never given an end; the new one starts on 1 July 2025.
+    AgencyIdentifier.objects.create(agency=justice, code="OLD.24")
+    AgencyIdentifier.objects.create(agency=justice, code="NEW.24", valid_from=dt.date(2025, 7, 1))
+    AgencyIdentifier.objects.create(agency=construction, code="XD.24")
+    assert justice.identifier_on(dt.date(2025, 6, 30)) == "OLD.24"
+    assert justice.identifier_on(dt.date(2025, 7, 1)) == "NEW.24"
+    assert identifiers_on(dt.date(2025, 7, 1)) == {justice.pk: "NEW.24", construction.pk: "XD.24"}
+    assert identifiers_on(dt.date(2025, 6, 30)) == {justice.pk: "OLD.24", construction.pk: "XD.24"}
+
+
 def test_identifier_dates_in_the_wrong_order_are_rejected(justice):
     import datetime as dt
 
