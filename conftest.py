@@ -100,9 +100,13 @@ def smtp_server(settings: Any) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def _fresh_reference_memory() -> Iterator[None]:
     """Each test starts with no reference data remembered (``dossiers.refcache``):
-    a rolled-back test database can give the next test's rows the same keys."""
+    a rolled-back test database can give the next test's rows the same keys. Nor with
+    keys taken ahead (``common.rows.reserve_keys``): a test's query count does not
+    depend on where the tests before it left the block."""
+    from motcua.common import rows
     from motcua.dossiers import refcache
 
     refcache.forget()
+    rows.forget_keys()
     yield
     refcache.forget()

@@ -8,11 +8,18 @@ of rows, and prepare each value exactly as the ORM does (``Field.pre_save`` for 
 defaults and ``auto_now_add``, then ``Field.get_db_prep_save``), so the rows are the
 ORM's rows. Only for plain inserts of new rows: no signals are sent (MotCua connects
 none to these models) and no validation runs beyond the database's constraints.
+
+On PostgreSQL the values travel apart from the statement (server-side binding) and
+the server keeps the statements prepared (``DATABASE_PREPARE``); keys can be taken
+ahead from the tables' sequences (``reserve_keys``), so rows that point to each
+other go to the database together, in one round trip (``insert_together``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -21,16 +28,24 @@ from django.db import connection, models
 M = TypeVar("M", bound=models.Model)
 
 
-def _fields(model: type[models.Model]) -> list[models.Field]:  # type: ignore[type-arg]
+def _fields(model: type[models.Model], keyed: bool) -> list[models.Field]:  # type: ignore[type-arg]
+    """The inserted columns: all, the key too when the rows bring theirs (``keyed``)."""
     meta = model._meta
-    return [f for f in meta.concrete_fields if f is not meta.auto_field]
+    return [f for f in meta.concrete_fields if keyed or f is not meta.auto_field]
+
+
+def _keyed(objs: Sequence[models.Model]) -> bool:
+    """Whether the rows bring their own keys (``reserve_keys``)."""
+    return objs[0]._meta.auto_field is not None and objs[0].pk is not None
 
 
 @lru_cache(maxsize=256)
-def _statement(model: type[models.Model], rows: int, vendor: str, returning: bool) -> str:
+def _statement(
+    model: type[models.Model], rows: int, vendor: str, returning: bool, keyed: bool = False
+) -> str:
     meta = model._meta
     qn = connection.ops.quote_name
-    fields = _fields(model)
+    fields = _fields(model, keyed)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
@@ -52,15 +67,15 @@ _PLAIN: tuple[tuple[type[models.Field], type], ...] = (  # type: ignore[type-arg
 
 
 @lru_cache(maxsize=64)
-def _plan(model: type[models.Model]) -> list[tuple[models.Field, str, type | None]]:  # type: ignore[type-arg]
+def _plan(model: type[models.Model], keyed: bool) -> list[tuple[models.Field, str, type | None]]:  # type: ignore[type-arg]
     """(field, attribute, plain type) for each inserted column. The related keys are
     plain ints. No plain type: fields with their own ``pre_save`` (``auto_now`` dates,
     files) or value conversion (dates, decimals, JSON); any other type of value (a
     choices enum, a Decimal in an integer field) goes the ORM's way too."""
     plan: list[tuple[models.Field, str, type | None]] = []  # type: ignore[type-arg]
-    for f in _fields(model):
+    for f in _fields(model, keyed):
         plain: type | None = None
-        if f.is_relation:
+        if f.is_relation or f is model._meta.auto_field:
             plain = int
         elif not isinstance(f, models.FileField):
             plain = next((t for kind, t in _PLAIN if isinstance(f, kind)), None)
@@ -68,8 +83,8 @@ def _plan(model: type[models.Model]) -> list[tuple[models.Field, str, type | Non
     return plan
 
 
-def _params(objs: Sequence[models.Model]) -> list[Any]:
-    plan = _plan(type(objs[0]))
+def _params(objs: Sequence[models.Model], keyed: bool = False) -> list[Any]:
+    plan = _plan(type(objs[0]), keyed)
     params: list[Any] = []
     append = params.append
     for obj in objs:
@@ -86,6 +101,22 @@ def _params(objs: Sequence[models.Model]) -> list[Any]:
     return params
 
 
+def cursor() -> Any:
+    """A cursor for the statements run most: on PostgreSQL one that sends the values apart
+    from the statement (server-side binding), which psycopg then need not quote into
+    the text, and which the server may keep prepared; elsewhere the usual one. Wrapped
+    as Django wraps its own (errors, query log)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(  # type: ignore[attr-defined]
+            ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
+        )
+
+
 def _saved(objs: Sequence[models.Model]) -> None:
     for obj in objs:
         obj._state.adding = False
@@ -94,16 +125,17 @@ def _saved(objs: Sequence[models.Model]) -> None:
 
 def insert(objs: Sequence[M]) -> Sequence[M]:
     """Insert ``objs`` (new instances of one model) in one statement and set their
-    keys. Returns ``objs``."""
+    keys (unless they brought them). Returns ``objs``."""
     if not objs:
         return objs
     model = type(objs[0])
-    returning = model._meta.auto_field is not None
-    sql = _statement(model, len(objs), connection.vendor, returning)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _params(objs))
+    keyed = _keyed(objs)
+    returning = model._meta.auto_field is not None and not keyed
+    sql = _statement(model, len(objs), connection.vendor, returning, keyed)
+    with cursor() as cur:
+        cur.execute(sql, _params(objs, keyed))
         if returning:
-            keys = cursor.fetchall()
+            keys = cur.fetchall()
             for obj, (key,) in zip(objs, keys, strict=True):
                 obj.pk = key
     _saved(objs)
@@ -111,9 +143,10 @@ def insert(objs: Sequence[M]) -> Sequence[M]:
 
 
 def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
-    """Insert several lists of new rows whose keys nobody needs back: in a single
-    round trip on PostgreSQL (psycopg's pipeline mode: the statements are sent
-    together and their results read once), one statement after the other elsewhere."""
+    """Insert several lists of new rows whose keys nobody needs back (or which bring
+    their own, ``reserve_keys``), in this order: in a single round trip on PostgreSQL
+    (psycopg's pipeline mode: the statements are sent together and their results read
+    once), one statement after the other elsewhere."""
     # In autocommit each pipelined statement would commit alone: a later refusal
     # would leave the earlier rows written.
     assert connection.in_atomic_block, "insert_together needs a transaction"
@@ -124,13 +157,62 @@ def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
         return
     # (Each item is entered before the next is evaluated: the cursor opens the
     # connection whose pipeline follows.)
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        connection.connection.pipeline(),
-    ):
+    with cursor() as cur, connection.wrap_database_errors, connection.connection.pipeline():
         for group in groups:
-            sql = _statement(type(group[0]), len(group), connection.vendor, False)
-            cursor.execute(sql, _params(group))
+            keyed = _keyed(group)
+            sql = _statement(type(group[0]), len(group), connection.vendor, False, keyed)
+            cur.execute(sql, _params(group, keyed))
     for group in groups:
         _saved(group)
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Statements run inside travel in one round trip on PostgreSQL — with the
+    ``BEGIN`` that opens the transaction, when they are its first — and their results
+    are read on leaving; elsewhere nothing changes."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+# --- keys taken ahead ---------------------------------------------------------------------
+
+# Per process, per database and table: keys drawn from the table's sequence and not
+# used yet. A sequence never gives a number twice, whoever asks (other processes, the
+# ORM's own inserts), so rows written with these keys never collide; a key drawn and
+# not used is a gap, as a rolled-back insert leaves one.
+KEY_BLOCK = 100
+_keys: dict[tuple[str, str], list[int]] = {}
+_keys_lock = threading.Lock()
+
+
+def reserve_keys(model: type[models.Model], n: int) -> list[int] | None:
+    """``n`` keys for new rows of ``model``, taken from its sequence a block at a time
+    (one query per ``KEY_BLOCK`` keys); None where there is no sequence to take them
+    from (SQLite: the rows get their keys when inserted)."""
+    auto = model._meta.auto_field
+    if connection.vendor != "postgresql" or auto is None:
+        return None
+    where = (str(connection.settings_dict["NAME"]), model._meta.db_table)
+    with _keys_lock:
+        pool = _keys.setdefault(where, [])
+        if len(pool) < n:
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, auto.column, max(KEY_BLOCK, n - len(pool))],
+                )
+                pool.extend(int(row[0]) for row in cur.fetchall())
+        taken = pool[:n]
+        del pool[:n]
+    return taken
+
+
+def forget_keys() -> None:
+    """Drop the keys taken ahead (tests: a database whose sequences were reset)."""
+    with _keys_lock:
+        _keys.clear()

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
-
+from motcua.common import rows
 from motcua.dossiers.models import DossierCodeCounter
 
 _TABLE = DossierCodeCounter._meta.db_table
@@ -27,7 +26,7 @@ _UPSERT = (
 
 def next_sequence(identifier: str, day: dt.date) -> int:
     """Allocate the next number of ``identifier`` on ``day`` (call inside a transaction)."""
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:  # run for every dossier: prepared on PostgreSQL
         cursor.execute(_UPSERT, [identifier, day])
         row = cursor.fetchone()
     return int(row[0])

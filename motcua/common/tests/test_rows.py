@@ -39,3 +39,52 @@ def test_a_refused_row_sent_together_leaves_nothing_written() -> None:
         # The same (level, code, era) twice: the second statement is refused.
         rows.insert_together([[_unit("90011")], [_unit("90010")]])
     assert list(AdministrativeUnit.objects.values_list("code", flat=True)) == ["90010"]
+
+
+@pytest.mark.django_db
+def test_rows_written_past_the_prepare_threshold_are_still_the_orm_s_rows() -> None:
+    """On PostgreSQL the statement is prepared by the server after a few runs
+    (``DATABASE_PREPARE``): the rows written before and after are alike, dates too."""
+    import datetime as dt
+
+    by_orm = _unit("90100")
+    by_orm.valid_from = dt.date(2025, 7, 1)
+    by_orm.save()
+    ours = []
+    for n in range(8):
+        unit = _unit(f"9011{n}")
+        unit.valid_from = dt.date(2025, 7, 1)
+        ours.extend(rows.insert([unit]))
+
+    def stored(pk: int) -> dict[str, object]:
+        found = model_to_dict(AdministrativeUnit.objects.get(pk=pk))
+        found.pop("id")
+        found.pop("code")
+        return found
+
+    assert all(stored(u.pk) == stored(by_orm.pk) for u in ours)
+
+
+@pytest.mark.django_db
+def test_keys_taken_ahead_let_rows_that_point_to_each_other_go_together() -> None:
+    from django.db import connection
+
+    keys = rows.reserve_keys(AdministrativeUnit, 2)
+    if connection.vendor != "postgresql":
+        assert keys is None  # SQLite: keys come with the insert
+        return
+    assert keys is not None and len(set(keys)) == 2
+    province, ward = _unit("90200", "Tỉnh Thử"), _unit("90201")
+    province.pk, ward.pk = keys
+    ward.parent = province
+    with transaction.atomic():
+        rows.insert_together([[province], [ward]])
+    assert AdministrativeUnit.objects.get(pk=keys[1]).parent_id == keys[0]
+    # The ORM's own inserts draw from the same sequence: never one of those keys.
+    later = _unit("90202")
+    later.save()
+    assert later.pk not in keys
+    # A process that drops its block (or dies) leaves a gap, never a collision.
+    rows.forget_keys()
+    again = rows.reserve_keys(AdministrativeUnit, 1)
+    assert again is not None and again[0] > max([*keys, later.pk])

@@ -14,12 +14,13 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.common import rows
 from motcua.dossiers.errors import ConflictError, PermissionDenied
 from motcua.dossiers.models import (
     Dossier,
@@ -145,12 +146,13 @@ def role_title_and_stamp(actor: User, agency: Agency, role: str) -> tuple[str, i
     from motcua.dossiers.refcache import STAMP_SQL
 
     table = Membership._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s AND agency_id = %s"
-            " AND is_active AND role = %s ORDER BY id LIMIT 1",
-            [actor.pk, agency.pk, role],
-        )
+    with rows.cursor() as cursor:  # a statement run for every reception: prepared
+        with rows.together():  # with the transaction's BEGIN, in one round trip
+            cursor.execute(
+                f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s"
+                " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1",
+                [actor.pk, agency.pk, role],
+            )
         row = cursor.fetchone()
     if row is None:
         raise _not_allowed(agency)

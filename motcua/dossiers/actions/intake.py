@@ -428,9 +428,20 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
             else []
         )
     reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
-    rows.insert([dossier])
+    tasks = reception + following  # the RECEIVE event names the reception task
+    # With keys taken ahead (PostgreSQL) every row is written in one round trip below;
+    # otherwise the dossier and its tasks first, for their keys.
+    dossier_keys, task_keys = rows.reserve_keys(Dossier, 1), rows.reserve_keys(Task, len(tasks))
+    keyed: list[list[Dossier] | list[Task]] = []
+    if dossier_keys is not None and task_keys is not None:
+        dossier.pk = dossier_keys[0]
+        for task, key in zip(tasks, task_keys, strict=True):
+            task.pk = key
+        keyed = [[dossier], tasks]
+    else:
+        rows.insert([dossier])
+        rows.insert(tasks)
     documents = document_rows(dossier, _documents_of(sub), actor, at)
-    rows.insert(reception + following)  # the RECEIVE event names the reception task
 
     # The one-stop officer's two events, at one instant: handed in, then received.
     def officer_event(
@@ -459,7 +470,7 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
         ),
     ]
     fact, segments = derive_facts(dossier, events=events)
-    rows.insert_together([documents, events, [fact], segments])
+    rows.insert_together([*keyed, documents, events, [fact], segments])
     return dossier
 
 
