@@ -5,12 +5,14 @@
 
 Copies the rows of the latest received dossier that has documents (the dossier with a
 new code, its first two tasks, its documents, its first two events, its statistics
-row and span) as ``receive_at_counter`` writes them — the code counter, the dossier,
-the tasks, then the rest in one round trip — one committed transaction per copy, in
-one process, and prints the rate. It is the floor under ``make bench``'s
-``reception``: the same statements, round trips and commit (with its deferred
-foreign-key checks), and nothing else. The copies are deleted afterwards (deleting
-events needs a superuser: the append-only trigger is bypassed for them only).
+row and span) as ``receive_at_counter`` writes them on PostgreSQL — the permission
+read with the transaction's BEGIN, the code counter, then every row in one round
+trip (the dossier's key taken ahead from its sequence), then the commit — one
+committed transaction per copy, in one process, and prints the rate. It is the floor
+under ``make bench``'s ``reception``: the same statements, round trips and commit
+(with its deferred foreign-key checks), and nothing else. The copies are deleted
+afterwards (deleting events needs a superuser: the append-only trigger is bypassed
+for them only).
 
 PostgreSQL only.
 """
@@ -43,10 +45,12 @@ def columns(cur: psycopg.ClientCursor[tuple[object, ...]], table: str, *skip: st
     return [str(r[0]) for r in found if r[0] not in skip]
 
 
-def copy_sql(cur: psycopg.ClientCursor[tuple[object, ...]], kind: str, where: str) -> str:
+def copy_sql(
+    cur: psycopg.ClientCursor[tuple[object, ...]], kind: str, where: str, keyed: bool = False
+) -> str:
     table = TABLES[kind]
-    cols = columns(cur, table, *(() if kind == "fact" else ("id",)))
-    swap = {"dossier_id": "%s", "code": "%s", "task_id": "NULL"}
+    cols = columns(cur, table, *(() if kind == "fact" or keyed else ("id",)))
+    swap = {"dossier_id": "%s", "code": "%s", "task_id": "NULL", "id": "%s"}
     chosen = ", ".join(swap.get(c, f'"{c}"') for c in cols)
     listed = ", ".join(f'"{c}"' for c in cols)
     return f"INSERT INTO {table} ({listed}) SELECT {chosen} FROM {table} WHERE {where}"
@@ -70,30 +74,50 @@ def main() -> int:
         if row is None:
             raise SystemExit("No received dossier with documents to copy.")
         source = row[0]
-        dossier = copy_sql(cur, "dossier", "id = %s") + " RETURNING id"
-        tasks = copy_sql(cur, "task", "dossier_id = %s") + " ORDER BY id LIMIT 2 RETURNING id"
+        dossier = copy_sql(cur, "dossier", "id = %s", keyed=True)
+        tasks = copy_sql(cur, "task", "dossier_id = %s") + " ORDER BY id LIMIT 2"
         rest = [
             copy_sql(cur, "document", "dossier_id = %s"),
             copy_sql(cur, "event", "dossier_id = %s AND seq <= 2"),
             copy_sql(cur, "fact", "dossier_id = %s"),
             copy_sql(cur, "segment", "dossier_id = %s"),
         ]
+        permission = (
+            "SELECT title, (SELECT value FROM dossiers_referencestamp WHERE id = 1)"
+            " FROM org_membership WHERE user_id = %s AND agency_id = %s AND is_active"
+            " AND role = %s ORDER BY id LIMIT 1"
+        )
+        member = cur.execute(
+            "SELECT user_id, agency_id, role FROM org_membership ORDER BY id LIMIT 1"
+        ).fetchone()
         counter = (
             "INSERT INTO dossiers_dossiercodecounter (identifier, day, last)"
             " VALUES ('SAN', current_date, 1) ON CONFLICT (identifier, day)"
             " DO UPDATE SET last = dossiers_dossiercodecounter.last + 1 RETURNING last"
         )
+        keys = [
+            int(r[0])
+            for r in cur.execute(
+                "SELECT nextval(pg_get_serial_sequence('dossiers_dossier', 'id'))"
+                " FROM generate_series(1, %s)",
+                [args.count],
+            ).fetchall()
+        ]
         conn.commit()
+        bound = psycopg.Cursor(conn)  # server-side binding, prepared: as common.rows
+        conn.prepare_threshold = 0
         started = time.perf_counter()
-        for _ in range(args.count):
-            number = cur.execute(counter).fetchone()
-            code = f"{PREFIX}{time.time_ns()}-{number[0] if number else 0}"
-            copied = cur.execute(dossier, [code, source]).fetchone()
-            assert copied is not None
-            cur.execute(tasks, [copied[0], source]).fetchall()
+        for key in keys:
             with conn.pipeline():
+                bound.execute(permission, member)
+            bound.fetchone()
+            number = bound.execute(counter).fetchone()
+            code = f"{PREFIX}{time.time_ns()}-{number[0] if number else 0}"
+            with conn.pipeline():
+                bound.execute(dossier, [key, code, source])
+                bound.execute(tasks, [key, source])
                 for sql in rest:
-                    cur.execute(sql, [copied[0], source])
+                    bound.execute(sql, [key, source])
             conn.commit()
         seconds = time.perf_counter() - started
         print(

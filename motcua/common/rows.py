@@ -17,13 +17,14 @@ other go to the database together, in one round trip (``insert_together``).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 M = TypeVar("M", bound=models.Model)
 
@@ -56,35 +57,58 @@ def _statement(
     return sql
 
 
-# Fields whose stored value is the attribute itself when it has exactly this Python
-# type (``get_db_prep_save`` would return it unchanged): read directly.
+# Fields whose stored value is the attribute itself when it has this Python type
+# (``get_db_prep_save`` would return it unchanged): read directly. Strings include
+# their subclasses (a choices member: ``CharField.to_python`` keeps it as it is); the
+# numbers and booleans are exact (a bool in an integer field becomes 1).
 _PLAIN: tuple[tuple[type[models.Field], type], ...] = (  # type: ignore[type-arg]
     (models.CharField, str),
     (models.TextField, str),
     (models.BooleanField, bool),
     (models.IntegerField, int),  # and its small, big and positive kinds
 )
+# On PostgreSQL dates and aware instants are handed to psycopg as they are
+# (``adapt_datefield_value`` and ``adapt_datetimefield_value`` return them), unless the
+# field fills itself in (``auto_now``, ``auto_now_add``).
+_PLAIN_POSTGRESQL: tuple[tuple[type[models.Field], type], ...] = (  # type: ignore[type-arg]
+    (models.DateTimeField, dt.datetime),
+    (models.DateField, dt.date),
+)
 
 
 @lru_cache(maxsize=64)
-def _plan(model: type[models.Model], keyed: bool) -> list[tuple[models.Field, str, type | None]]:  # type: ignore[type-arg]
+def _plan(
+    model: type[models.Model], keyed: bool, vendor: str
+) -> list[tuple[models.Field, str, type | None]]:  # type: ignore[type-arg]
     """(field, attribute, plain type) for each inserted column. The related keys are
     plain ints. No plain type: fields with their own ``pre_save`` (``auto_now`` dates,
-    files) or value conversion (dates, decimals, JSON); any other type of value (a
-    choices enum, a Decimal in an integer field) goes the ORM's way too."""
+    files) or value conversion (decimals, JSON, dates outside PostgreSQL); any other
+    type of value (a Decimal in an integer field, a naive instant) goes the ORM's way."""
+    plain_kinds = _PLAIN + (_PLAIN_POSTGRESQL if vendor == "postgresql" else ())
     plan: list[tuple[models.Field, str, type | None]] = []  # type: ignore[type-arg]
     for f in _fields(model, keyed):
         plain: type | None = None
         if f.is_relation or f is model._meta.auto_field:
             plain = int
+        elif isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add):
+            plain = None
         elif not isinstance(f, models.FileField):
-            plain = next((t for kind, t in _PLAIN if isinstance(f, kind)), None)
+            plain = next((t for kind, t in plain_kinds if isinstance(f, kind)), None)
         plan.append((f, f.attname, plain))
     return plan
 
 
+def _is_plain(value: Any, plain: type) -> bool:
+    if plain is str:
+        return isinstance(value, str)
+    if plain is dt.datetime:
+        return type(value) is dt.datetime and value.tzinfo is not None
+    return type(value) is plain
+
+
 def _params(objs: Sequence[models.Model], keyed: bool = False) -> list[Any]:
-    plan = _plan(type(objs[0]), keyed)
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy, per value
+    plan = _plan(type(objs[0]), keyed, db.vendor)
     params: list[Any] = []
     append = params.append
     for obj in objs:
@@ -94,10 +118,10 @@ def _params(objs: Sequence[models.Model], keyed: bool = False) -> list[Any]:
         values = obj.__dict__
         for f, attname, plain in plan:
             value = values.get(attname)
-            if plain is not None and (value is None or type(value) is plain):
+            if plain is not None and (value is None or _is_plain(value, plain)):
                 append(value)
             else:
-                append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+                append(f.get_db_prep_save(f.pre_save(obj, True), db))
     return params
 
 
@@ -106,32 +130,35 @@ def cursor() -> Any:
     from the statement (server-side binding), which psycopg then need not quote into
     the text, and which the server may keep prepared; elsewhere the usual one. Wrapped
     as Django wraps its own (errors, query log)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        return db.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(  # type: ignore[attr-defined]
-            ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        return db._prepare_cursor(  # type: ignore[attr-defined]
+            ServerBindingCursor(db.connection)  # type: ignore[call-arg]
         )
 
 
 def _saved(objs: Sequence[models.Model]) -> None:
+    db = connections[DEFAULT_DB_ALIAS]
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = db.alias
 
 
 def insert(objs: Sequence[M]) -> Sequence[M]:
     """Insert ``objs`` (new instances of one model) in one statement and set their
     keys (unless they brought them). Returns ``objs``."""
+    db = connections[DEFAULT_DB_ALIAS]
     if not objs:
         return objs
     model = type(objs[0])
     keyed = _keyed(objs)
     returning = model._meta.auto_field is not None and not keyed
-    sql = _statement(model, len(objs), connection.vendor, returning, keyed)
+    sql = _statement(model, len(objs), db.vendor, returning, keyed)
     with cursor() as cur:
         cur.execute(sql, _params(objs, keyed))
         if returning:
@@ -147,20 +174,21 @@ def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
     their own, ``reserve_keys``), in this order: in a single round trip on PostgreSQL
     (psycopg's pipeline mode: the statements are sent together and their results read
     once), one statement after the other elsewhere."""
+    db = connections[DEFAULT_DB_ALIAS]
     # In autocommit each pipelined statement would commit alone: a later refusal
     # would leave the earlier rows written.
-    assert connection.in_atomic_block, "insert_together needs a transaction"
+    assert db.in_atomic_block, "insert_together needs a transaction"
     groups = [g for g in groups if g]
-    if connection.vendor != "postgresql" or len(groups) < 2:
+    if db.vendor != "postgresql" or len(groups) < 2:
         for group in groups:
             insert(group)
         return
     # (Each item is entered before the next is evaluated: the cursor opens the
     # connection whose pipeline follows.)
-    with cursor() as cur, connection.wrap_database_errors, connection.connection.pipeline():
+    with cursor() as cur, db.wrap_database_errors, db.connection.pipeline():
         for group in groups:
             keyed = _keyed(group)
-            sql = _statement(type(group[0]), len(group), connection.vendor, False, keyed)
+            sql = _statement(type(group[0]), len(group), db.vendor, False, keyed)
             cur.execute(sql, _params(group, keyed))
     for group in groups:
         _saved(group)
@@ -171,11 +199,12 @@ def together() -> Iterator[None]:
     """Statements run inside travel in one round trip on PostgreSQL — with the
     ``BEGIN`` that opens the transaction, when they are its first — and their results
     are read on leaving; elsewhere nothing changes."""
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         yield
         return
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.pipeline():
+    db.ensure_connection()
+    with db.wrap_database_errors, db.connection.pipeline():
         yield
 
 
@@ -194,14 +223,15 @@ def reserve_keys(model: type[models.Model], n: int) -> list[int] | None:
     """``n`` keys for new rows of ``model``, taken from its sequence a block at a time
     (one query per ``KEY_BLOCK`` keys); None where there is no sequence to take them
     from (SQLite: the rows get their keys when inserted)."""
+    db = connections[DEFAULT_DB_ALIAS]
     auto = model._meta.auto_field
-    if connection.vendor != "postgresql" or auto is None:
+    if db.vendor != "postgresql" or auto is None:
         return None
-    where = (str(connection.settings_dict["NAME"]), model._meta.db_table)
+    where = (str(db.settings_dict["NAME"]), model._meta.db_table)
     with _keys_lock:
         pool = _keys.setdefault(where, [])
         if len(pool) < n:
-            with connection.cursor() as cur:
+            with db.cursor() as cur:
                 cur.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                     [model._meta.db_table, auto.column, max(KEY_BLOCK, n - len(pool))],

@@ -50,7 +50,7 @@ def test_rows_written_past_the_prepare_threshold_are_still_the_orm_s_rows() -> N
     by_orm = _unit("90100")
     by_orm.valid_from = dt.date(2025, 7, 1)
     by_orm.save()
-    ours = []
+    ours: list[AdministrativeUnit] = []
     for n in range(8):
         unit = _unit(f"9011{n}")
         unit.valid_from = dt.date(2025, 7, 1)
