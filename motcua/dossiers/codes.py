@@ -12,6 +12,7 @@ rolls its number back too, so codes are unique and without gaps.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from motcua.common import rows
 from motcua.dossiers.models import DossierCodeCounter
@@ -22,6 +23,22 @@ _UPSERT = (
     f"ON CONFLICT (identifier, day) DO UPDATE SET last = {_TABLE}.last + 1 "
     "RETURNING last"
 )
+_GIVE_BACK = f"UPDATE {_TABLE} SET last = last - 1 WHERE identifier = %s AND day = %s"
+
+
+def send_next_sequence(cursor: Any, identifier: str, day: dt.date) -> None:
+    """Ask for the next number of ``identifier`` on ``day`` on ``cursor`` (inside a
+    transaction; the answer is the cursor's row): for a caller that sends it with other
+    statements (``actions.base.role_title_and_stamp``)."""
+    cursor.execute(_UPSERT, [identifier, day])
+
+
+def give_back(identifier: str, day: dt.date) -> None:
+    """Undo this transaction's ``next_sequence`` of ``identifier`` on ``day``: the
+    caller asked for the wrong identifier's number. It holds the counter's row since
+    it took the number, so nobody has taken a later one, and the code stays gapless."""
+    with rows.cursor() as cursor:
+        cursor.execute(_GIVE_BACK, [identifier, day])
 
 
 def next_sequence(identifier: str, day: dt.date) -> int:

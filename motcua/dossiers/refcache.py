@@ -67,6 +67,13 @@ def connect(*watched: type[models.Model]) -> None:
 STAMP_SQL = f"SELECT value FROM {_TABLE} WHERE id = {_STAMP_ROW}"
 
 
+def peek(key: tuple[Any, ...]) -> Any:
+    """What the memory holds for ``key`` (None if nothing), under whatever stamp it
+    was filled: a guess, made before the stamp is read, which the caller must check
+    against what ``Memo.under`` then answers."""
+    return _memory.get(key)
+
+
 class Memo:
     """One transaction's view of the memory: ``get`` answers from it, or loads and
     remembers on commit."""

@@ -139,24 +139,34 @@ def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
     return membership
 
 
-def role_title_and_stamp(actor: User, agency: Agency, role: str) -> tuple[str, int | None]:
+def role_title_and_stamp(
+    actor: User, agency: Agency, role: str, number_for: tuple[str, dt.date] | None = None
+) -> tuple[str, int | None, int | None]:
     """``require_role`` for one role, answering only the membership's title, with the
     reference-data stamp (``dossiers.refcache``) read in the same query — the counter
-    reception's first question, asked once per dossier."""
+    reception's first question, asked once per dossier. With ``number_for``
+    (identifier, day), the next dossier number of that identifier is taken in the same
+    round trip (``codes.send_next_sequence``), and answered third: the transaction
+    rolls it back if the permission is refused."""
+    from motcua.dossiers.codes import send_next_sequence
     from motcua.dossiers.refcache import STAMP_SQL
 
     table = Membership._meta.db_table
-    with rows.cursor() as cursor:  # a statement run for every reception: prepared
+    # Statements run for every reception: prepared (``rows.cursor``).
+    with rows.cursor() as cursor, rows.cursor() as counter:
         with rows.together():  # with the transaction's BEGIN, in one round trip
             cursor.execute(
                 f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s"
                 " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1",
                 [actor.pk, agency.pk, role],
             )
+            if number_for is not None:
+                send_next_sequence(counter, *number_for)
         row = cursor.fetchone()
+        numbered = counter.fetchone() if number_for is not None else None
     if row is None:
         raise _not_allowed(agency)
-    return str(row[0]), row[1]
+    return str(row[0]), row[1], int(numbered[0]) if numbered else None
 
 
 def superiors_of(role: str) -> tuple[str, ...]:

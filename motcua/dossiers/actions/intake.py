@@ -36,7 +36,7 @@ from motcua.dossiers.actions.base import (
     role_title_and_stamp,
     transition,
 )
-from motcua.dossiers.codes import allocate_code
+from motcua.dossiers.codes import allocate_code, format_code, give_back
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import (
     ApplicantKind,
@@ -48,6 +48,7 @@ from motcua.dossiers.models import (
     IntakeChannel,
     Task,
     TaskOutcome,
+    Workflow,
     WorkflowKind,
 )
 from motcua.dossiers.statuses import Action, check_transition
@@ -236,9 +237,42 @@ def save_documents(
     return Document.objects.bulk_create(rows) if rows else rows
 
 
-def _new_dossier(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None = None) -> Dossier:
+def _code_agency(sub: Submission, workflow: Workflow) -> Agency:
+    # Decree 118/2025 Art. 28: the code carries the competent agency's identifier, or
+    # the receiving one-stop unit's for an inter-agency group.
+    return (
+        sub.receiving_agency if workflow.kind == WorkflowKind.INTER_AGENCY else sub.competent_agency
+    )
+
+
+NumberFor = tuple[str, dt.date]  # (agency identifier, day): a dossier-code counter
+
+
+def _code_guess(sub: Submission, day: dt.date) -> NumberFor | None:
+    """The identifier the dossier's code will carry, as this process's memory holds it
+    before the reference-data stamp is read (``refcache.peek``): the number can then
+    be taken in the same round trip as the permission. ``_new_dossier`` checks it and
+    gives the number back when the memory was out of date. None: nothing to go by."""
+    workflows = refcache.peek(("workflows",))
+    identifiers = refcache.peek(("identifiers", day))
+    if workflows is None or identifiers is None:
+        return None
+    workflow = choose_workflow(workflows.get(sub.version.procedure_id, ()), sub.competent_agency.pk)
+    identifier = identifiers.get(_code_agency(sub, workflow).pk) if workflow else None
+    return (identifier, day) if identifier else None
+
+
+def _new_dossier(
+    sub: Submission,
+    *,
+    at: dt.datetime,
+    memo: refcache.Memo | None = None,
+    numbered: tuple[NumberFor, int] | None = None,
+) -> Dossier:
     """The checked submission as an unsaved dossier with its workflow and code.
-    ``memo``: reference data may come from the process's memory (``refcache``)."""
+    ``memo``: reference data may come from the process's memory (``refcache``).
+    ``numbered``: a number already taken for an identifier and day (``_code_guess``),
+    used if the code is indeed that identifier's, else given back."""
     validate_submission(sub, memo)
     procedure, competent = sub.version.procedure, sub.competent_agency
 
@@ -251,11 +285,7 @@ def _new_dossier(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None
         workflow = choose_workflow(held, competent.pk)
     if workflow is None:
         workflow = workflow_for(procedure, competent, sub.channel_rule.time_limit)
-    # Decree 118/2025 Art. 28: the code carries the competent agency's identifier, or
-    # the receiving one-stop unit's for an inter-agency group.
-    code_agency = (
-        sub.receiving_agency if workflow.kind == WorkflowKind.INTER_AGENCY else sub.competent_agency
-    )
+    code_agency = _code_agency(sub, workflow)
     day = at.astimezone(LOCAL_TZ).date()
     identifier = (
         memo.get(("identifiers", day), lambda: identifiers_on(day)).get(code_agency.pk)
@@ -267,9 +297,15 @@ def _new_dossier(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None
             _("%(agency)s chưa có mã định danh điện tử còn hiệu lực; không cấp được mã hồ sơ.")
             % {"agency": code_agency.name}
         )
+    if numbered is not None and numbered[0] == (identifier, day):
+        code = format_code(identifier, day, numbered[1])
+    else:
+        if numbered is not None:
+            give_back(*numbered[0])
+        code = allocate_code(identifier, day)
     a = sub.applicant
     return Dossier(
-        code=allocate_code(identifier, day),
+        code=code,
         procedure_version=sub.version,
         channel_rule=sub.channel_rule,
         workflow=workflow,
@@ -408,13 +444,17 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     the documents, the statistics row — but each table written once, the dossier row
     already received, and the rows that need no key back sent together."""
     at = instant(at)
-    title, stamp = role_title_and_stamp(actor, sub.receiving_agency, Role.RECEPTION)
+    guess = _code_guess(sub, at.astimezone(LOCAL_TZ).date())
+    title, stamp, number = role_title_and_stamp(
+        actor, sub.receiving_agency, Role.RECEPTION, number_for=guess
+    )
     if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
         raise InvalidInput(
             _("Tiếp nhận tại quầy chỉ dùng cho hồ sơ nộp trực tiếp hoặc qua bưu chính.")
         )
     memo = refcache.Memo.under(stamp)
-    dossier = _new_dossier(sub, at=at, memo=memo)
+    numbered = (guess, number) if guess is not None and number is not None else None
+    dossier = _new_dossier(sub, at=at, memo=memo, numbered=numbered)
     submitted = transition(dossier, Action.SUBMIT)
     received = transition(dossier, Action.RECEIVE)
     calendar = calendar_from(memo.get(("calendar",), calendar_rows))

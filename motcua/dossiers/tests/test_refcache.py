@@ -7,9 +7,10 @@ import datetime as dt
 from typing import Any
 
 from motcua.dossiers import refcache
-from motcua.dossiers.models import Dossier, ReferenceStamp
+from motcua.dossiers.models import Dossier, DossierCodeCounter, ReferenceStamp
 from motcua.dossiers.tests.conftest import MONDAY, World
 from motcua.org.models import AgencyIdentifier
+from motcua.workdays.calendar import LOCAL_TZ
 from motcua.workdays.models import CalendarOverride, OverrideKind
 
 
@@ -36,7 +37,13 @@ def test_a_new_agency_identifier_reaches_the_next_dossier_code(
     AgencyIdentifier.objects.create(
         agency=world.justice, code="H24.TP", valid_from=dt.date(2026, 3, 2)
     )
-    assert _committed(world, django_capture_on_commit_callbacks).code.startswith("H24.TP-")
+    # The memory still held the old identifier: the reception took the old counter's
+    # next number with its permission (one round trip), then gave it back.
+    issued = _committed(world, django_capture_on_commit_callbacks)
+    assert issued.code.startswith("H24.TP-") and issued.code.endswith("-0001")
+    day = MONDAY.astimezone(LOCAL_TZ).date()
+    old_codes = Dossier.objects.filter(code__startswith="H24.STP-").count()
+    assert DossierCodeCounter.objects.get(identifier="H24.STP", day=day).last == old_codes
 
 
 def test_a_day_off_recorded_moves_the_next_appointment(
@@ -76,3 +83,22 @@ def test_the_command_tells_every_process_to_read_again(
     assert "đọc lại" in out.getvalue()
     refcache.Memo.under(ReferenceStamp.objects.get().value)
     assert refcache._memory == {}
+
+
+def test_a_refused_reception_leaves_the_code_counter_as_it_was(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """With the memory warm, the number travels with the permission check: a refusal
+    rolls it back, and the next dossier gets the next number."""
+    import pytest
+
+    from motcua.dossiers import actions
+    from motcua.dossiers.errors import PermissionDenied
+
+    _warm(world, django_capture_on_commit_callbacks)
+    day = MONDAY.astimezone(LOCAL_TZ).date()
+    before = DossierCodeCounter.objects.get(identifier="H24.STP", day=day).last
+    with pytest.raises(PermissionDenied):
+        actions.receive_at_counter(world.submission(), actor=world.handler, at=MONDAY)
+    assert DossierCodeCounter.objects.get(identifier="H24.STP", day=day).last == before
+    assert _committed(world, django_capture_on_commit_callbacks).code.endswith(f"-{before + 1:04d}")
