@@ -6,7 +6,7 @@
 Copies the rows of the latest received dossier that has documents (the dossier with a
 new code, its first two tasks, its documents, its first two events, its statistics
 row and span) as ``receive_at_counter`` writes them on PostgreSQL — the permission
-read with the transaction's BEGIN, the code counter, then every row in one round
+read and the code counter with the transaction's BEGIN, then every row in one round
 trip (the dossier's key taken ahead from its sequence), then the commit — one
 committed transaction per copy, in one process, and prints the rate. It is the floor
 under ``make bench``'s ``reception``: the same statements, round trips and commit
@@ -105,13 +105,15 @@ def main() -> int:
         ]
         conn.commit()
         bound = psycopg.Cursor(conn)  # server-side binding, prepared: as common.rows
+        numbers = psycopg.Cursor(conn)
         conn.prepare_threshold = 0
         started = time.perf_counter()
         for key in keys:
             with conn.pipeline():
                 bound.execute(permission, member)
+                numbers.execute(counter)
             bound.fetchone()
-            number = bound.execute(counter).fetchone()
+            number = numbers.fetchone()
             code = f"{PREFIX}{time.time_ns()}-{number[0] if number else 0}"
             with conn.pipeline():
                 bound.execute(dossier, [key, code, source])
