@@ -18,6 +18,7 @@ other go to the database together, in one round trip (``insert_together``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -246,3 +247,14 @@ def forget_keys() -> None:
     """Drop the keys taken ahead (tests: a database whose sequences were reset)."""
     with _keys_lock:
         _keys.clear()
+
+
+def _forget_keys_in_child() -> None:
+    # A forked worker (a server that loads the application before forking) must not
+    # use the keys its parent took: two workers would write the same ones.
+    global _keys_lock
+    _keys_lock = threading.Lock()
+    _keys.clear()
+
+
+os.register_at_fork(after_in_child=_forget_keys_in_child)

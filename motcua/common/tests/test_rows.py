@@ -88,3 +88,23 @@ def test_keys_taken_ahead_let_rows_that_point_to_each_other_go_together() -> Non
     rows.forget_keys()
     again = rows.reserve_keys(AdministrativeUnit, 1)
     assert again is not None and again[0] > max([*keys, later.pk])
+
+
+@pytest.mark.django_db
+def test_a_forked_worker_does_not_use_the_keys_its_parent_took() -> None:
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("keys are taken ahead on PostgreSQL only")
+    taken = rows.reserve_keys(AdministrativeUnit, 1)
+    assert taken is not None and rows._keys  # the parent holds the rest of the block
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child reports whether it inherited any key, then leaves
+        os.write(write, b"1" if rows._keys else b"0")
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 1) == b"0"
+    assert rows._keys  # the parent's own block is untouched
