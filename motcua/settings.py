@@ -152,9 +152,10 @@ else:
     _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     # DATABASE_PREPARE=0 behind a pooler in transaction mode that cannot keep prepared
-    # statements (PgBouncer before 1.21). Otherwise the few statements MotCua runs most
-    # (``motcua.common.rows``: the reception's inserts) are prepared after five runs;
-    # the ORM's own queries bind their values client-side and are never prepared.
+    # statements (PgBouncer before 1.21, or later ones without max_prepared_statements).
+    # Otherwise the few statements MotCua runs most (``motcua.common.rows``: those of a
+    # reception) are prepared after five runs; the ORM's own queries bind their values
+    # client-side and are never prepared.
     _db["OPTIONS"] = {"prepare_threshold": 5 if env_bool("DATABASE_PREPARE", True) else None}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

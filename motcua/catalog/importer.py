@@ -169,10 +169,15 @@ def _write_all(
 ) -> None:
     """Write each record in its own savepoint, ``batch_size`` records per transaction
     (one commit per record would make SQLite sync thousands of times)."""
+    from motcua.dossiers import refcache
+
     fields = _FieldCache()
     done = 0
     for start in range(0, len(pending), batch_size):
         with transaction.atomic():
+            # Versions, their components and channel rows are written in bulk (no
+            # signals): tell the processes that remember the catalogue to read it again.
+            refcache.bump()
             for number, record, known in pending[start : start + batch_size]:
                 try:
                     with transaction.atomic():

@@ -12,10 +12,11 @@ rolls its number back too, so codes are unique and without gaps.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from motcua.common import rows
 from motcua.dossiers.models import DossierCodeCounter
+from motcua.dossiers.refcache import STAMP_SQL
 
 _TABLE = DossierCodeCounter._meta.db_table
 _UPSERT = (
@@ -23,14 +24,31 @@ _UPSERT = (
     f"ON CONFLICT (identifier, day) DO UPDATE SET last = {_TABLE}.last + 1 "
     "RETURNING last"
 )
+_GUESSED_UPSERT = (
+    f"INSERT INTO {_TABLE} (identifier, day, last) SELECT %s, %s, 1 "
+    f"WHERE COALESCE(({STAMP_SQL}), 0) = %s "
+    f"ON CONFLICT (identifier, day) DO UPDATE SET last = {_TABLE}.last + 1 "
+    "RETURNING last"
+)
 _GIVE_BACK = f"UPDATE {_TABLE} SET last = last - 1 WHERE identifier = %s AND day = %s"
 
 
-def send_next_sequence(cursor: Any, identifier: str, day: dt.date) -> None:
-    """Ask for the next number of ``identifier`` on ``day`` on ``cursor`` (inside a
-    transaction; the answer is the cursor's row): for a caller that sends it with other
-    statements (``actions.base.role_title_and_stamp``)."""
-    cursor.execute(_UPSERT, [identifier, day])
+class CodeGuess(NamedTuple):
+    """The identifier a dossier's code will carry, as a process's memory holds it
+    (``dossiers.refcache``), and the stamp that memory was filled under."""
+
+    identifier: str
+    day: dt.date
+    stamp: int
+
+
+def send_next_sequence_if_current(cursor: Any, guess: CodeGuess) -> None:
+    """Ask on ``cursor`` for the next number of ``guess``'s identifier on its day, only
+    if the reference data has not changed since the guess's memory was filled (the
+    cursor's row is then the number; else it has none, and no counter is touched —
+    nor locked). For a caller that sends it with other statements
+    (``actions.base.role_title_and_stamp``), inside a transaction."""
+    cursor.execute(_GUESSED_UPSERT, [guess.identifier, guess.day, guess.stamp])
 
 
 def give_back(identifier: str, day: dt.date) -> None:

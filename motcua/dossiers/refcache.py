@@ -19,6 +19,7 @@ membership is read for every action.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,6 +33,9 @@ _STAMP_ROW = 1
 _memory: dict[tuple[Any, ...], Any] = {}
 _MISSING = object()
 _filled_under: list[int | None] = [None]
+# Held while the stamp is moved on (and the memory cleared) or a value is filed under
+# it: a value read under an older stamp never lands under a newer one.
+_lock = threading.Lock()
 # A bound on what one process keeps (workflows with their steps, component lists,
 # identifiers per day): past it, the memory starts afresh.
 LIMIT = 20_000
@@ -39,8 +43,9 @@ LIMIT = 20_000
 
 def forget() -> None:
     """Drop everything remembered (tests call this between tests)."""
-    _memory.clear()
-    _filled_under[0] = None
+    with _lock:
+        _memory.clear()
+        _filled_under[0] = None
 
 
 _TABLE = ReferenceStamp._meta.db_table
@@ -67,6 +72,11 @@ def connect(*watched: type[models.Model]) -> None:
 STAMP_SQL = f"SELECT value FROM {_TABLE} WHERE id = {_STAMP_ROW}"
 
 
+def filled_under() -> int | None:
+    """The stamp the memory was filled under (None: not yet)."""
+    return _filled_under[0]
+
+
 def peek(key: tuple[Any, ...]) -> Any:
     """What the memory holds for ``key`` (None if nothing), under whatever stamp it
     was filled: a guess, made before the stamp is read, which the caller must check
@@ -86,12 +96,13 @@ class Memo:
         """The memory as of ``stamp``, read by the caller in its transaction (the
         value of ``STAMP_SQL``; None when the row does not exist yet)."""
         stamp = int(stamp or 0)
-        filled = _filled_under[0]
-        # The stamp only grows: a transaction that read an older one (a thread that
-        # started earlier) does not reset the memory; ``get`` leaves it aside.
-        if filled is None or stamp > filled:
-            _memory.clear()
-            _filled_under[0] = stamp
+        with _lock:
+            filled = _filled_under[0]
+            # The stamp only grows: a transaction that read an older one (a thread
+            # that started earlier) does not reset the memory; ``get`` leaves it aside.
+            if filled is None or stamp > filled:
+                _memory.clear()
+                _filled_under[0] = stamp
         return cls(stamp)
 
     def get(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
@@ -107,10 +118,11 @@ class Memo:
             # Only under the stamp this transaction started with: had anyone (this
             # transaction included) changed the reference data since, the next reader
             # sees another stamp and starts afresh anyway.
-            if _filled_under[0] == self.stamp:
-                if len(_memory) >= LIMIT:
-                    _memory.clear()
-                _memory[key] = value
+            with _lock:  # not between another thread's new stamp and its clearing
+                if _filled_under[0] == self.stamp:
+                    if len(_memory) >= LIMIT:
+                        _memory.clear()
+                    _memory[key] = value
 
         transaction.on_commit(remember)
         return value

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.common import rows
+from motcua.dossiers.codes import CodeGuess
 from motcua.dossiers.errors import ConflictError, PermissionDenied
 from motcua.dossiers.models import (
     Dossier,
@@ -140,15 +141,16 @@ def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
 
 
 def role_title_and_stamp(
-    actor: User, agency: Agency, role: str, number_for: tuple[str, dt.date] | None = None
+    actor: User, agency: Agency, role: str, number_for: CodeGuess | None = None
 ) -> tuple[str, int | None, int | None]:
     """``require_role`` for one role, answering only the membership's title, with the
     reference-data stamp (``dossiers.refcache``) read in the same query — the counter
-    reception's first question, asked once per dossier. With ``number_for``
-    (identifier, day), the next dossier number of that identifier is taken in the same
-    round trip (``codes.send_next_sequence``), and answered third: the transaction
-    rolls it back if the permission is refused."""
-    from motcua.dossiers.codes import send_next_sequence
+    reception's first question, asked once per dossier. With ``number_for``, the next
+    dossier number of the guessed identifier is taken in the same round trip if the
+    guess's memory is still current (``codes.send_next_sequence_if_current``), and
+    answered third (None if not taken): the transaction rolls it back if the
+    permission is refused."""
+    from motcua.dossiers.codes import send_next_sequence_if_current
     from motcua.dossiers.refcache import STAMP_SQL
 
     table = Membership._meta.db_table
@@ -161,7 +163,7 @@ def role_title_and_stamp(
                 [actor.pk, agency.pk, role],
             )
             if number_for is not None:
-                send_next_sequence(counter, *number_for)
+                send_next_sequence_if_current(counter, number_for)
         row = cursor.fetchone()
         numbered = counter.fetchone() if number_for is not None else None
     if row is None:

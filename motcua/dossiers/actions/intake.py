@@ -36,7 +36,7 @@ from motcua.dossiers.actions.base import (
     role_title_and_stamp,
     transition,
 )
-from motcua.dossiers.codes import allocate_code, format_code, give_back
+from motcua.dossiers.codes import CodeGuess, allocate_code, format_code, give_back
 from motcua.dossiers.errors import InvalidInput
 from motcua.dossiers.models import (
     ApplicantKind,
@@ -166,12 +166,12 @@ def validate_submission(sub: Submission, memo: refcache.Memo | None = None) -> N
         raise InvalidInput(_("Hồ sơ chưa có giấy tờ nào."))
     named = {doc.component.pk for doc in sub.documents if doc.component is not None}
     component_ids: set[int] | frozenset[int] = set()
-    if named and memo is not None:
-        component_ids = memo.get(("components",), components_by_version).get(
-            sub.version.pk, frozenset()
-        )
+    held = memo.get(("components",), components_by_version) if named and memo else None
+    if held is not None and sub.version.pk in held:
+        component_ids = held[sub.version.pk]
     elif named:
-        # Only the components the documents name are looked up (by key).
+        # Without the memory, or a version it does not hold yet (imported since):
+        # only the components the documents name are looked up (by key).
         component_ids = set(
             Component.objects.filter(pk__in=named, case__version=sub.version).values_list(
                 "id", flat=True
@@ -245,21 +245,21 @@ def _code_agency(sub: Submission, workflow: Workflow) -> Agency:
     )
 
 
-NumberFor = tuple[str, dt.date]  # (agency identifier, day): a dossier-code counter
-
-
-def _code_guess(sub: Submission, day: dt.date) -> NumberFor | None:
+def _code_guess(sub: Submission, day: dt.date) -> CodeGuess | None:
     """The identifier the dossier's code will carry, as this process's memory holds it
     before the reference-data stamp is read (``refcache.peek``): the number can then
-    be taken in the same round trip as the permission. ``_new_dossier`` checks it and
-    gives the number back when the memory was out of date. None: nothing to go by."""
+    be taken in the same round trip as the permission, if that memory is still
+    current. ``_new_dossier`` checks it all the same (another thread may have moved
+    the memory on) and gives the number back if it is not the code's. None: nothing
+    to go by."""
+    filled = refcache.filled_under()
     workflows = refcache.peek(("workflows",))
     identifiers = refcache.peek(("identifiers", day))
-    if workflows is None or identifiers is None:
+    if filled is None or workflows is None or identifiers is None:
         return None
     workflow = choose_workflow(workflows.get(sub.version.procedure_id, ()), sub.competent_agency.pk)
     identifier = identifiers.get(_code_agency(sub, workflow).pk) if workflow else None
-    return (identifier, day) if identifier else None
+    return CodeGuess(identifier, day, filled) if identifier else None
 
 
 def _new_dossier(
@@ -267,7 +267,7 @@ def _new_dossier(
     *,
     at: dt.datetime,
     memo: refcache.Memo | None = None,
-    numbered: tuple[NumberFor, int] | None = None,
+    numbered: tuple[CodeGuess, int] | None = None,
 ) -> Dossier:
     """The checked submission as an unsaved dossier with its workflow and code.
     ``memo``: reference data may come from the process's memory (``refcache``).
@@ -297,11 +297,11 @@ def _new_dossier(
             _("%(agency)s chưa có mã định danh điện tử còn hiệu lực; không cấp được mã hồ sơ.")
             % {"agency": code_agency.name}
         )
-    if numbered is not None and numbered[0] == (identifier, day):
+    if numbered is not None and numbered[0][:2] == (identifier, day):
         code = format_code(identifier, day, numbered[1])
     else:
         if numbered is not None:
-            give_back(*numbered[0])
+            give_back(numbered[0].identifier, numbered[0].day)
         code = allocate_code(identifier, day)
     a = sub.applicant
     return Dossier(

@@ -37,8 +37,9 @@ def test_a_new_agency_identifier_reaches_the_next_dossier_code(
     AgencyIdentifier.objects.create(
         agency=world.justice, code="H24.TP", valid_from=dt.date(2026, 3, 2)
     )
-    # The memory still held the old identifier: the reception took the old counter's
-    # next number with its permission (one round trip), then gave it back.
+    # The memory still held the old identifier, but under an older stamp: the number
+    # sent with the permission is not taken (``codes.send_next_sequence_if_current``),
+    # and the old identifier's counter is left as it was.
     issued = _committed(world, django_capture_on_commit_callbacks)
     assert issued.code.startswith("H24.TP-") and issued.code.endswith("-0001")
     day = MONDAY.astimezone(LOCAL_TZ).date()
@@ -102,3 +103,35 @@ def test_a_refused_reception_leaves_the_code_counter_as_it_was(
         actions.receive_at_counter(world.submission(), actor=world.handler, at=MONDAY)
     assert DossierCodeCounter.objects.get(identifier="H24.STP", day=day).last == before
     assert _committed(world, django_capture_on_commit_callbacks).code.endswith(f"-{before + 1:04d}")
+
+
+def test_a_version_imported_since_the_memory_was_filled_is_received_with_its_components(
+    world: World, django_capture_on_commit_callbacks: Any, tmp_path: Any
+) -> None:
+    """The catalogue import writes versions and components in bulk (no signals): it
+    raises the stamp itself, so a warm process does not refuse the new version's
+    documents as "not a component of the procedure"."""
+    from motcua.catalog.importer import import_catalog
+    from motcua.catalog.models import ChannelRule, Component, Procedure
+    from motcua.catalog.tests.catalog_files import channel, record, write_jsonl
+    from motcua.dossiers import actions
+
+    _warm(world, django_capture_on_commit_callbacks)
+    stamp = ReferenceStamp.objects.get().value
+    path = write_jsonl(
+        tmp_path / "new.jsonl",
+        [record("9.999001", levels=("tinh",), cach_thuc_thuc_hien=[channel("truc_tiep", 5)])],
+    )
+    import_catalog(path, at=MONDAY)
+    assert ReferenceStamp.objects.get().value > stamp
+    version = Procedure.objects.get(code="9.999001").current_version
+    component = Component.objects.filter(case__version=version).first()
+    assert version is not None and component is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = world.receive(
+            MONDAY,
+            version=version,
+            channel_rule=ChannelRule.objects.get(version=version, channel="truc_tiep"),
+            documents=[actions.DocumentInput(name=component.name[:200], component=component)],
+        )
+    assert dossier.documents.get().component == component
