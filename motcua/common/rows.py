@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 M = TypeVar("M", bound=models.Model)
 
@@ -107,8 +108,7 @@ def _is_plain(value: Any, plain: type) -> bool:
     return type(value) is plain
 
 
-def _params(objs: Sequence[models.Model], keyed: bool = False) -> list[Any]:
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy, per value
+def _params(objs: Sequence[models.Model], keyed: bool, db: BaseDatabaseWrapper) -> list[Any]:
     plan = _plan(type(objs[0]), keyed, db.vendor)
     params: list[Any] = []
     append = params.append
@@ -126,12 +126,12 @@ def _params(objs: Sequence[models.Model], keyed: bool = False) -> list[Any]:
     return params
 
 
-def cursor() -> Any:
+def cursor(db: BaseDatabaseWrapper | None = None) -> Any:
     """A cursor for the statements run most: on PostgreSQL one that sends the values apart
     from the statement (server-side binding), which psycopg then need not quote into
     the text, and which the server may keep prepared; elsewhere the usual one. Wrapped
     as Django wraps its own (errors, query log)."""
-    db = connections[DEFAULT_DB_ALIAS]
+    db = db or connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         return db.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
@@ -143,8 +143,7 @@ def cursor() -> Any:
         )
 
 
-def _saved(objs: Sequence[models.Model]) -> None:
-    db = connections[DEFAULT_DB_ALIAS]
+def _saved(objs: Sequence[models.Model], db: BaseDatabaseWrapper) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db.alias
@@ -160,13 +159,13 @@ def insert(objs: Sequence[M]) -> Sequence[M]:
     keyed = _keyed(objs)
     returning = model._meta.auto_field is not None and not keyed
     sql = _statement(model, len(objs), db.vendor, returning, keyed)
-    with cursor() as cur:
-        cur.execute(sql, _params(objs, keyed))
+    with cursor(db) as cur:
+        cur.execute(sql, _params(objs, keyed, db))
         if returning:
             keys = cur.fetchall()
             for obj, (key,) in zip(objs, keys, strict=True):
                 obj.pk = key
-    _saved(objs)
+    _saved(objs, db)
     return objs
 
 
@@ -186,13 +185,13 @@ def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
         return
     # (Each item is entered before the next is evaluated: the cursor opens the
     # connection whose pipeline follows.)
-    with cursor() as cur, db.wrap_database_errors, db.connection.pipeline():
+    with cursor(db) as cur, db.wrap_database_errors, db.connection.pipeline():
         for group in groups:
             keyed = _keyed(group)
             sql = _statement(type(group[0]), len(group), db.vendor, False, keyed)
-            cur.execute(sql, _params(group, keyed))
+            cur.execute(sql, _params(group, keyed, db))
     for group in groups:
-        _saved(group)
+        _saved(group, db)
 
 
 @contextmanager
