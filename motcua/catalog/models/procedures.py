@@ -11,6 +11,7 @@ them (open-zaak style: versioned by adding rows).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,7 +24,7 @@ from motcua.catalog.choices import LIMIT_UNIT_CHOICES, Channel, Level
 from motcua.workdays.limits import LimitUnit, TimeLimit
 
 if TYPE_CHECKING:
-    from motcua.catalog.models.confirmations import LimitConfirmation
+    from motcua.catalog.models.confirmations import ConfirmationKey, LimitConfirmation
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -311,15 +312,17 @@ class ChannelRule(VersionedRow):
                 return confirmation.time_limit
         return national
 
-    def read_confirmations(self) -> list[LimitConfirmation]:
-        """``confirmations()`` read from the database now, whatever this instance
-        held (an instance kept over a request may hold a revoked confirmation)."""
-        self._confirmations = None
-        return self.confirmations()
-
-    def prime_confirmations(self, found: list[LimitConfirmation]) -> None:
-        """Give this instance its confirmations, read earlier (``dossiers.refcache``)."""
-        self._confirmations = list(found)
+    def prime_confirmations(
+        self, by_limit: Mapping[ConfirmationKey, list[LimitConfirmation]], procedure_id: int
+    ) -> None:
+        """Give this instance its confirmations, taken from ``confirmations_by_limit()``
+        read earlier (``dossiers.refcache``), whatever it held before (an instance kept
+        over a request may hold a revoked one). ``procedure_id``: its version's."""
+        national = self.limit_value
+        found = (
+            by_limit.get((procedure_id, self.channel, national), []) if national is not None else []
+        )
+        self._confirmations = list(found) if self.unit_unknown else []
 
     def confirmations(self) -> list[LimitConfirmation]:
         """Every confirmation (revoked ones too) made for this row's national limit."""

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.common import rows
-from motcua.dossiers.codes import CodeGuess
+from motcua.dossiers.codes import CodeGuess, send_next_sequence_if_current
 from motcua.dossiers.errors import ConflictError, PermissionDenied
 from motcua.dossiers.models import (
     Dossier,
@@ -150,7 +150,6 @@ def role_title_and_stamp(
     guess's memory is still current (``codes.send_next_sequence_if_current``), and
     answered third (None if not taken): the transaction rolls it back if the
     permission is refused."""
-    from motcua.dossiers.codes import send_next_sequence_if_current
     from motcua.dossiers.refcache import STAMP_SQL
 
     table = Membership._meta.db_table

@@ -297,11 +297,12 @@ def _new_dossier(
             _("%(agency)s chưa có mã định danh điện tử còn hiệu lực; không cấp được mã hồ sơ.")
             % {"agency": code_agency.name}
         )
-    if numbered is not None and numbered[0][:2] == (identifier, day):
-        code = format_code(identifier, day, numbered[1])
+    guess, number = numbered if numbered is not None else (None, 0)
+    if guess is not None and (guess.identifier, guess.day) == (identifier, day):
+        code = format_code(identifier, day, number)
     else:
-        if numbered is not None:
-            give_back(numbered[0].identifier, numbered[0].day)
+        if guess is not None:
+            give_back(guess.identifier, guess.day)
         code = allocate_code(identifier, day)
     a = sub.applicant
     return Dossier(
@@ -442,7 +443,8 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     process), so it is written as one piece: the same rows as ``submit_dossier``
     followed by ``accept_submission`` — the SUBMIT and RECEIVE events, the tasks,
     the documents, the statistics row — but each table written once, the dossier row
-    already received, and the rows that need no key back sent together."""
+    already received, and on PostgreSQL three round trips and the commit (see
+    ``bench/README.md``: the number with the permission, every row in one pipeline)."""
     at = instant(at)
     guess = _code_guess(sub, at.astimezone(LOCAL_TZ).date())
     title, stamp, number = role_title_and_stamp(
@@ -460,13 +462,8 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     calendar = calendar_from(memo.get(("calendar",), calendar_rows))
     rule = sub.channel_rule
     if rule.unit_unknown:  # the province's confirmations of the limit's unit
-        held = memo.get(("confirmations",), confirmations_by_limit)
-        national = rule.limit_value
-        rule.prime_confirmations(
-            held.get((sub.version.procedure_id, rule.channel, national), [])
-            if national is not None
-            else []
-        )
+        by_limit = memo.get(("confirmations",), confirmations_by_limit)
+        rule.prime_confirmations(by_limit, sub.version.procedure_id)
     reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
     tasks = reception + following  # the RECEIVE event names the reception task
     # With keys taken ahead (PostgreSQL) every row is written in one round trip below;
