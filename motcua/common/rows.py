@@ -44,15 +44,28 @@ def _keyed(objs: Sequence[models.Model]) -> bool:
 
 @lru_cache(maxsize=256)
 def _statement(
-    model: type[models.Model], rows: int, vendor: str, returning: bool, keyed: bool = False
+    model: type[models.Model],
+    rows: int,
+    vendor: str,
+    returning: bool,
+    keyed: bool = False,
+    first: int = 1,
 ) -> str:
+    """The INSERT of ``rows`` rows. On PostgreSQL its placeholders are the server's
+    own, numbered from ``first`` (``raw_cursor``); elsewhere ``%s``."""
     meta = model._meta
     qn = connection.ops.quote_name
     fields = _fields(model, keyed)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if vendor == "postgresql":
+        numbers = iter(range(first, first + rows * len(fields)))
+        values = ", ".join(
+            "(" + ", ".join(f"${next(numbers)}" for _f in fields) + ")" for _row in range(rows)
+        )
+    else:
+        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * rows)
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
-        f"VALUES {', '.join([row] * rows)}"
+        f"VALUES {values}"
     )
     if returning and meta.auto_field is not None:
         sql += f" RETURNING {qn(str(meta.auto_field.column))}"
@@ -143,6 +156,19 @@ def cursor(db: BaseDatabaseWrapper | None = None) -> Any:
         )
 
 
+def raw_cursor(db: BaseDatabaseWrapper) -> Any:
+    """On PostgreSQL, a cursor for statements written with the server's own numbered
+    placeholders (``$1``): psycopg hands them over as they are. With ``%s`` it parses
+    every statement for its placeholders, and remembers the parse only for statements
+    of at most 50 values, which a few rows of a dossier exceed. Wrapped as Django
+    wraps its own (errors, query log)."""
+    import psycopg
+
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        return db._prepare_cursor(psycopg.RawCursor(db.connection))  # type: ignore[attr-defined]
+
+
 def _saved(objs: Sequence[models.Model], db: BaseDatabaseWrapper) -> None:
     for obj in objs:
         obj._state.adding = False
@@ -159,7 +185,7 @@ def insert(objs: Sequence[M]) -> Sequence[M]:
     keyed = _keyed(objs)
     returning = model._meta.auto_field is not None and not keyed
     sql = _statement(model, len(objs), db.vendor, returning, keyed)
-    with cursor(db) as cur:
+    with raw_cursor(db) if db.vendor == "postgresql" else db.cursor() as cur:
         cur.execute(sql, _params(objs, keyed, db))
         if returning:
             keys = cur.fetchall()
@@ -171,27 +197,87 @@ def insert(objs: Sequence[M]) -> Sequence[M]:
 
 def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
     """Insert several lists of new rows whose keys nobody needs back (or which bring
-    their own, ``reserve_keys``), in this order: in a single round trip on PostgreSQL
-    (psycopg's pipeline mode: the statements are sent together and their results read
-    once), one statement after the other elsewhere."""
+    their own, ``reserve_keys``), in this order: in one statement on PostgreSQL
+    (``Ahead.insert``), one statement after the other elsewhere."""
+    with ahead() as sender:
+        sender.insert(*groups)
+
+
+@lru_cache(maxsize=256)
+def _statement_together(shapes: tuple[tuple[type[models.Model], int, bool], ...]) -> str:
+    """One PostgreSQL statement that inserts rows in several tables: each but the
+    last as a data-modifying ``WITH`` (the foreign keys are checked at the commit)."""
+    parts, first = [], 1
+    for model, n, keyed in shapes:
+        parts.append(_statement(model, n, "postgresql", False, keyed, first))
+        first += n * len(_fields(model, keyed))
+    if len(parts) == 1:
+        return parts[0]
+    written = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
+    return f"WITH {written} {parts[-1]}"
+
+
+class Ahead:
+    """Rows sent to the database ahead of their answers (``ahead``)."""
+
+    def __init__(self, db: BaseDatabaseWrapper, cur: Any) -> None:
+        self.db, self.cur = db, cur
+
+    def insert(self, *groups: Sequence[models.Model]) -> None:
+        """Insert ``groups`` (lists of new instances of one model each). On PostgreSQL
+        in one statement, which is sent and which the server writes while Python goes
+        on; the keys are not read back, so rows that others point to bring their own
+        (``reserve_keys``). Elsewhere each group is inserted at once and gets its keys,
+        as with ``insert``."""
+        groups = tuple(g for g in groups if g)
+        if not groups:
+            return
+        if self.cur is None:
+            for group in groups:
+                insert(group)
+            return
+        shapes = tuple((type(g[0]), len(g), _keyed(g)) for g in groups)
+        params: list[Any] = []
+        for group, (_model, _n, keyed) in zip(groups, shapes, strict=True):
+            params += _params(group, keyed, self.db)
+        self.cur.execute(_statement_together(shapes), params)
+        for group in groups:
+            _saved(group, self.db)
+
+
+@contextmanager
+def ahead(*, checked_as_written: bool = False) -> Iterator[Ahead]:
+    """A block whose statements go to the database as they are run (PostgreSQL's
+    pipeline mode): the server works on them while Python prepares the next ones, a
+    result asked for is waited for then, and every answer is read on leaving, where a
+    refused row (a constraint) raises Django's error. With the transaction's ``BEGIN``
+    when they are its first. Elsewhere each statement runs in turn, as usual.
+
+    ``checked_as_written``: when the block's transaction is the caller's own (its
+    outermost ``atomic``), the foreign keys are checked at the end of each statement
+    (``SET CONSTRAINTS ALL IMMEDIATE``, for this transaction only) instead of all at
+    the commit: the server checks them while Python goes on, and the commit then only
+    writes. The block's statements must then write the rows pointed to first, or in
+    the same statement (``Ahead.insert``). Inside a larger transaction they stay
+    deferred to its commit, as its other writes may count on.
+
+    Inside a transaction only: in autocommit each statement would commit alone, and a
+    later refusal would leave the earlier rows written."""
     db = connections[DEFAULT_DB_ALIAS]
-    # In autocommit each pipelined statement would commit alone: a later refusal
-    # would leave the earlier rows written.
-    assert db.in_atomic_block, "insert_together needs a transaction"
-    groups = [g for g in groups if g]
-    if db.vendor != "postgresql" or len(groups) < 2:
-        for group in groups:
-            insert(group)
+    assert db.in_atomic_block, "ahead needs a transaction"
+    if db.vendor != "postgresql":
+        yield Ahead(db, None)
         return
-    # (Each item is entered before the next is evaluated: the cursor opens the
-    # connection whose pipeline follows.)
-    with cursor(db) as cur, db.wrap_database_errors, db.connection.pipeline():
-        for group in groups:
-            keyed = _keyed(group)
-            sql = _statement(type(group[0]), len(group), db.vendor, False, keyed)
-            cur.execute(sql, _params(group, keyed, db))
-    for group in groups:
-        _saved(group, db)
+    own = len(db.atomic_blocks) == 1 and not db.savepoint_ids and db.commit_on_exit
+    cur = raw_cursor(db)
+    try:
+        # The cursor outlives the pipeline: its answers are read on leaving it.
+        with db.wrap_database_errors, db.connection.pipeline():
+            if checked_as_written and own:
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            yield Ahead(db, cur)
+    finally:
+        cur.close()
 
 
 @contextmanager

@@ -17,6 +17,7 @@ hours are exact ``Decimal``/``Fraction``/``int`` values, never floats.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -193,6 +194,9 @@ class WorkCalendar:
         object.__setattr__(self, "official_years", frozenset(self.official_years))
         object.__setattr__(self, "estimated_years", frozenset(self.estimated_years))
         object.__setattr__(self, "office_periods", tuple(self.office_periods))
+        # The dates in order, for ``days_off_between`` and ``make_up_days_between``.
+        object.__setattr__(self, "_off_dates", tuple(sorted(self.days_off)))
+        object.__setattr__(self, "_make_up_dates", tuple(sorted(self.make_up_days)))
         check_office_periods(self.office_periods)
         clash = self.days_off.keys() & self.make_up_days.keys()
         if clash:
@@ -236,14 +240,17 @@ class WorkCalendar:
 
     def days_off_between(self, first: dt.date, last: dt.date) -> tuple[DayOff, ...]:
         """Days off from ``first`` to ``last`` inclusive, by date."""
-        return tuple(self.days_off[d] for d in sorted(self.days_off) if first <= d <= last)
+        dates: tuple[dt.date, ...] = self._off_dates  # type: ignore[attr-defined]
+        found = dates[bisect.bisect_left(dates, first) : bisect.bisect_right(dates, last)]
+        return tuple(self.days_off[d] for d in found)
 
     def make_up_days_between(self, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
         """Make-up days worked from ``first`` to ``last`` inclusive (none when the policy
         does not count them)."""
         if not self.count_make_up_days:
             return ()
-        return tuple(d for d in sorted(self.make_up_days) if first <= d <= last)
+        dates: tuple[dt.date, ...] = self._make_up_dates  # type: ignore[attr-defined]
+        return dates[bisect.bisect_left(dates, first) : bisect.bisect_right(dates, last)]
 
     def estimated_years_touched(self, first: dt.date, last: dt.date) -> tuple[int, ...]:
         """Estimated years among the years of ``first``..``last``; datetimes are read as

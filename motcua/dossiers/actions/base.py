@@ -9,6 +9,7 @@ change and exactly one ``DossierEvent``. Nothing is written when a check fails.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import Any
@@ -140,34 +141,42 @@ def require_role(actor: User, agency: Agency, *roles: str) -> Membership:
     return membership
 
 
-def role_title_and_stamp(
+def ask_role_title_and_stamp(
     actor: User, agency: Agency, role: str, number_for: CodeGuess | None = None
-) -> tuple[str, int | None, int | None]:
+) -> Callable[[], tuple[str, int | None, int | None]]:
     """``require_role`` for one role, answering only the membership's title, with the
     reference-data stamp (``dossiers.refcache``) read in the same query — the counter
     reception's first question, asked once per dossier. With ``number_for``, the next
-    dossier number of the guessed identifier is taken in the same round trip if the
-    guess's memory is still current (``codes.send_next_sequence_if_current``), and
-    answered third (None if not taken): the transaction rolls it back if the
-    permission is refused."""
+    dossier number of the guessed identifier is taken too if the guess's memory is
+    still current (``codes.send_next_sequence_if_current``; the transaction rolls it
+    back if the permission is refused).
+
+    The question is sent, and the answer read when the returned function is called:
+    inside ``rows.ahead`` the caller works on while the database answers. The
+    function answers (title, stamp, number or None if not taken), or raises
+    PermissionDenied."""
     from motcua.dossiers.refcache import STAMP_SQL
 
     table = Membership._meta.db_table
     # Statements run for every reception: prepared (``rows.cursor``).
-    with rows.cursor() as cursor, rows.cursor() as counter:
-        with rows.together():  # with the transaction's BEGIN, in one round trip
-            cursor.execute(
-                f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s"
-                " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1",
-                [actor.pk, agency.pk, role],
-            )
-            if number_for is not None:
-                send_next_sequence_if_current(counter, number_for)
-        row = cursor.fetchone()
-        numbered = counter.fetchone() if number_for is not None else None
-    if row is None:
-        raise _not_allowed(agency)
-    return str(row[0]), row[1], int(numbered[0]) if numbered else None
+    cursor, counter = rows.cursor(), rows.cursor()
+    cursor.execute(
+        f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s"
+        " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1",
+        [actor.pk, agency.pk, role],
+    )
+    if number_for is not None:
+        send_next_sequence_if_current(counter, number_for)
+
+    def answer() -> tuple[str, int | None, int | None]:
+        with cursor, counter:
+            row = cursor.fetchone()
+            numbered = counter.fetchone() if number_for is not None else None
+        if row is None:
+            raise _not_allowed(agency)
+        return str(row[0]), row[1], int(numbered[0]) if numbered else None
+
+    return answer
 
 
 def superiors_of(role: str) -> tuple[str, ...]:

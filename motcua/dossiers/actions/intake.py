@@ -24,6 +24,7 @@ from motcua.common import rows
 from motcua.dossiers import refcache
 from motcua.dossiers.actions.base import (
     allotment_scale,
+    ask_role_title_and_stamp,
     begin_history,
     end_dossier,
     instant,
@@ -33,7 +34,6 @@ from motcua.dossiers.actions.base import (
     new_tasks,
     record,
     require_role,
-    role_title_and_stamp,
     transition,
 )
 from motcua.dossiers.codes import CodeGuess, allocate_code, format_code, give_back
@@ -249,7 +249,7 @@ def _code_guess(sub: Submission, day: dt.date) -> CodeGuess | None:
     """The identifier the dossier's code will carry, as this process's memory holds it
     before the reference-data stamp is read (``refcache.peek``): the number can then
     be taken in the same round trip as the permission, if that memory is still
-    current. ``_new_dossier`` checks it all the same (another thread may have moved
+    current. ``_number`` checks it all the same (another thread may have moved
     the memory on) and gives the number back if it is not the code's. None: nothing
     to go by."""
     filled = refcache.filled_under()
@@ -262,17 +262,20 @@ def _code_guess(sub: Submission, day: dt.date) -> CodeGuess | None:
     return CodeGuess(identifier, day, filled) if identifier else None
 
 
-def _new_dossier(
-    sub: Submission,
-    *,
-    at: dt.datetime,
-    memo: refcache.Memo | None = None,
-    numbered: tuple[CodeGuess, int] | None = None,
-) -> Dossier:
-    """The checked submission as an unsaved dossier with its workflow and code.
-    ``memo``: reference data may come from the process's memory (``refcache``).
-    ``numbered``: a number already taken for an identifier and day (``_code_guess``),
-    used if the code is indeed that identifier's, else given back."""
+@dataclass
+class Draft:
+    """A checked submission as an unsaved dossier, without its code yet
+    (``_draft``): the code's identifier and day are known, its number is not."""
+
+    dossier: Dossier
+    identifier: str
+    day: dt.date
+
+
+def _draft(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None = None) -> Draft:
+    """The checked submission as an unsaved dossier with its workflow, and the
+    identifier its code will carry. ``memo``: reference data may come from the
+    process's memory (``refcache``)."""
     validate_submission(sub, memo)
     procedure, competent = sub.version.procedure, sub.competent_agency
 
@@ -297,16 +300,9 @@ def _new_dossier(
             _("%(agency)s chưa có mã định danh điện tử còn hiệu lực; không cấp được mã hồ sơ.")
             % {"agency": code_agency.name}
         )
-    guess, number = numbered if numbered is not None else (None, 0)
-    if guess is not None and (guess.identifier, guess.day) == (identifier, day):
-        code = format_code(identifier, day, number)
-    else:
-        if guess is not None:
-            give_back(guess.identifier, guess.day)
-        code = allocate_code(identifier, day)
     a = sub.applicant
-    return Dossier(
-        code=code,
+    dossier = Dossier(
+        code="",
         procedure_version=sub.version,
         channel_rule=sub.channel_rule,
         workflow=workflow,
@@ -332,6 +328,21 @@ def _new_dossier(
         is_digitised=any(d.file is not None for d in sub.documents),
         reuses_data=any(d.origin == DocumentOrigin.REUSED for d in sub.documents),
     )
+    return Draft(dossier, identifier, day)
+
+
+def _number(draft: Draft, taken: tuple[CodeGuess, int] | None = None) -> Dossier:
+    """Give the draft dossier its code. ``taken``: a number already taken for an
+    identifier and day (``_code_guess``), used if the code is indeed that
+    identifier's, else given back."""
+    guess, number = taken if taken is not None else (None, 0)
+    if guess is not None and (guess.identifier, guess.day) == (draft.identifier, draft.day):
+        draft.dossier.code = format_code(draft.identifier, draft.day, number)
+    else:
+        if guess is not None:
+            give_back(guess.identifier, guess.day)
+        draft.dossier.code = allocate_code(draft.identifier, draft.day)
+    return draft.dossier
 
 
 def _documents_of(sub: Submission) -> list[DocumentInput]:
@@ -346,7 +357,7 @@ def _documents_of(sub: Submission) -> list[DocumentInput]:
 
 
 def _create(sub: Submission, *, actor: User, at: dt.datetime) -> Dossier:
-    dossier = _new_dossier(sub, at=at)
+    dossier = _number(_draft(sub, at=at))
     dossier.save()
     save_documents(dossier, _documents_of(sub), actor, at)
     begin_history(dossier)
@@ -434,6 +445,34 @@ def _receive(
     return dossier
 
 
+@dataclass
+class _Reception:
+    """What a counter reception writes, worked out before its code is known."""
+
+    draft: Draft
+    statuses: tuple[tuple[str, str], tuple[str, str]]  # handed in, then received
+    reception: list[Task]  # the reception step, done as it opens
+    following: list[Task]  # the next step, started when the clock starts
+
+
+def _plan_reception(
+    sub: Submission, *, actor: User, at: dt.datetime, memo: refcache.Memo
+) -> _Reception:
+    """The checked submission as a dossier already received — its workflow, deadline
+    and tasks — from the reference data as ``memo`` holds it. Nothing is written
+    (unless the procedure has no workflow yet: ``workflow_for`` makes its default)."""
+    draft = _draft(sub, at=at, memo=memo)
+    dossier = draft.dossier
+    statuses = (transition(dossier, Action.SUBMIT), transition(dossier, Action.RECEIVE))
+    calendar = calendar_from(memo.get(("calendar",), calendar_rows))
+    rule = sub.channel_rule
+    if rule.unit_unknown:  # the province's confirmations of the limit's unit
+        by_limit = memo.get(("confirmations",), confirmations_by_limit)
+        rule.prime_confirmations(by_limit, sub.version.procedure_id)
+    reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
+    return _Reception(draft, statuses, reception, following)
+
+
 @transaction.atomic
 def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None = None) -> Dossier:
     """A complete dossier handed in at the counter or by post: received at once, with
@@ -443,71 +482,89 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
     process), so it is written as one piece: the same rows as ``submit_dossier``
     followed by ``accept_submission`` — the SUBMIT and RECEIVE events, the tasks,
     the documents, the statistics row — but each table written once, the dossier row
-    already received, and on PostgreSQL three round trips and the commit (see
-    ``bench/README.md``: the number with the permission, every row in one pipeline)."""
+    already received. On PostgreSQL the statements go ahead of their answers
+    (``rows.ahead``): the permission, with the reference-data stamp and the code's
+    number, is asked first, and while the database answers, the dossier is worked
+    out from the reference data this process remembers (again if the stamp answered
+    says that memory was not current). Then the rows go in one statement, the scans
+    are stored while the database writes and checks them, their rows follow, and the
+    commit (see ``bench/README.md``)."""
     at = instant(at)
+    # What this process remembers (None: nothing to go by), and under which stamp.
     guess = _code_guess(sub, at.astimezone(LOCAL_TZ).date())
-    title, stamp, number = role_title_and_stamp(
-        actor, sub.receiving_agency, Role.RECEPTION, number_for=guess
-    )
-    if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
-        raise InvalidInput(
-            _("Tiếp nhận tại quầy chỉ dùng cho hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+    assumed = guess.stamp if guess is not None else None
+    with rows.ahead(checked_as_written=True) as ahead:
+        answer = ask_role_title_and_stamp(
+            actor, sub.receiving_agency, Role.RECEPTION, number_for=guess
         )
-    memo = refcache.Memo.under(stamp)
-    numbered = (guess, number) if guess is not None and number is not None else None
-    dossier = _new_dossier(sub, at=at, memo=memo, numbered=numbered)
-    submitted = transition(dossier, Action.SUBMIT)
-    received = transition(dossier, Action.RECEIVE)
-    calendar = calendar_from(memo.get(("calendar",), calendar_rows))
-    rule = sub.channel_rule
-    if rule.unit_unknown:  # the province's confirmations of the limit's unit
-        by_limit = memo.get(("confirmations",), confirmations_by_limit)
-        rule.prime_confirmations(by_limit, sub.version.procedure_id)
-    reception, following = _start_clock(dossier, actor=actor, at=at, calendar=calendar)
-    tasks = reception + following  # the RECEIVE event names the reception task
-    # With keys taken ahead (PostgreSQL) every row is written in one round trip below;
-    # otherwise the dossier and its tasks first, for their keys.
-    dossier_keys, task_keys = rows.reserve_keys(Dossier, 1), rows.reserve_keys(Task, len(tasks))
-    keyed: list[list[Dossier] | list[Task]] = []
-    if dossier_keys is not None and task_keys is not None:
-        dossier.pk = dossier_keys[0]
-        for task, key in zip(tasks, task_keys, strict=True):
-            task.pk = key
-        keyed = [[dossier], tasks]
-    else:
-        rows.insert([dossier])
-        rows.insert(tasks)
-    documents = document_rows(dossier, _documents_of(sub), actor, at)
+        planned: _Reception | InvalidInput | None = None
+        if assumed is not None:
+            try:
+                planned = _plan_reception(sub, actor=actor, at=at, memo=refcache.Memo(assumed))
+            except InvalidInput as refused:  # said after the permission, as always
+                planned = refused
+        title, stamp, number = answer()
+        if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
+            raise InvalidInput(
+                _("Tiếp nhận tại quầy chỉ dùng cho hồ sơ nộp trực tiếp hoặc qua bưu chính.")
+            )
+        memo = refcache.Memo.under(stamp)
+        if planned is None or memo.stamp != assumed:
+            # The memory was not the reference data as of this transaction: again.
+            planned = _plan_reception(sub, actor=actor, at=at, memo=memo)
+        elif isinstance(planned, InvalidInput):
+            raise planned
+        taken = (guess, number) if guess is not None and number is not None else None
+        dossier = _number(planned.draft, taken)
+        reception, following = planned.reception, planned.following
+        tasks = reception + following  # the RECEIVE event names the reception task
+        # With keys taken ahead (PostgreSQL) the rows that others point to go with the
+        # rest; otherwise they are inserted first, for their keys.
+        dossier_keys = rows.reserve_keys(Dossier, 1)
+        task_keys = rows.reserve_keys(Task, len(tasks))
+        written: list[list[Any]] = []
+        if dossier_keys is not None and task_keys is not None:
+            dossier.pk = dossier_keys[0]
+            for task, key in zip(tasks, task_keys, strict=True):
+                task.pk = key
+            written += [[dossier], tasks]
+        else:
+            ahead.insert([dossier], tasks)
 
-    # The one-stop officer's two events, at one instant: handed in, then received.
-    def officer_event(
-        seq: int, action: str, statuses: tuple[str, str], **details: Any
-    ) -> DossierEvent:
-        return new_event(
-            dossier,
-            seq=seq,
-            actor=actor,
-            action=action,
-            at=at,
-            agency=sub.receiving_agency,
-            statuses=statuses,
-            title=title,
-            **details,
-        )
+        # The one-stop officer's two events, at one instant: handed in, then received.
+        def officer_event(
+            seq: int, action: str, statuses: tuple[str, str], **details: Any
+        ) -> DossierEvent:
+            return new_event(
+                dossier,
+                seq=seq,
+                actor=actor,
+                action=action,
+                at=at,
+                agency=sub.receiving_agency,
+                statuses=statuses,
+                title=title,
+                **details,
+            )
 
-    events = [
-        officer_event(1, Action.SUBMIT, submitted, changes={"channel": sub.channel}),
-        officer_event(
-            2,
-            Action.RECEIVE,
-            received,
-            task=reception[0] if reception else None,
-            changes=_received_changes(dossier),
-        ),
-    ]
-    fact, segments = derive_facts(dossier, events=events)
-    rows.insert_together([*keyed, documents, events, [fact], segments])
+        submitted, received = planned.statuses
+        events = [
+            officer_event(1, Action.SUBMIT, submitted, changes={"channel": sub.channel}),
+            officer_event(
+                2,
+                Action.RECEIVE,
+                received,
+                task=reception[0] if reception else None,
+                changes=_received_changes(dossier),
+            ),
+        ]
+        fact, segments = derive_facts(dossier, events=events)
+        written += [events, [fact], segments]
+        if dossier.is_digitised:
+            # Scans to store: the database writes the rows meanwhile.
+            ahead.insert(*written)
+            written = []
+        ahead.insert(*written, document_rows(dossier, _documents_of(sub), actor, at))
     return dossier
 
 

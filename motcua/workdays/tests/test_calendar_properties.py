@@ -157,3 +157,23 @@ def test_hours_that_run_out_at_a_period_end_stop_there(
         assert deadline.due.astimezone(LOCAL_TZ).timetz().replace(tzinfo=None) not in opening_times
     else:
         assert deadline.due == deadline.clock_start
+
+
+@PROPERTY_SETTINGS
+@given(
+    calendar=calendars,
+    first=st.dates(dt.date(2023, 12, 1), dt.date(2027, 12, 31)),
+    span=st.integers(min_value=-5, max_value=400),
+)
+def test_days_off_and_make_up_days_between_are_those_of_the_range(
+    calendar: WorkCalendar, first: dt.date, span: int
+) -> None:
+    # Found by bisection in the calendar's dates: the same as going through them all.
+    last = first + dt.timedelta(days=span)
+    off = [calendar.days_off[d] for d in sorted(calendar.days_off) if first <= d <= last]
+    made_up = [d for d in sorted(calendar.make_up_days) if first <= d <= last]
+
+    assert list(calendar.days_off_between(first, last)) == off
+    assert list(calendar.make_up_days_between(first, last)) == (
+        made_up if calendar.count_make_up_days else []
+    )
