@@ -47,8 +47,24 @@ def send_next_sequence_if_current(cursor: Any, guess: CodeGuess) -> None:
     if the reference data has not changed since the guess's memory was filled (the
     cursor's row is then the number; else it has none, and no counter is touched —
     nor locked). For a caller that sends it with other statements
-    (``actions.base.role_title_and_stamp``), inside a transaction."""
+    (``actions.base.ask_role_title_and_stamp``), inside a transaction."""
     cursor.execute(_GUESSED_UPSERT, [guess.identifier, guess.day, guess.stamp])
+
+
+def with_next_sequence_if_current(query: str) -> str:
+    """PostgreSQL: ``query`` (one row or none, with a ``stamp`` column), its row
+    followed by the next number of a guessed identifier on its day (the parameters
+    after the query's own: identifier, day, the guess's stamp) — taken only if the
+    query found its row and the stamp is the guess's; else the number is NULL, and no
+    counter is touched, nor locked. One statement for what
+    ``send_next_sequence_if_current`` asks beside another query."""
+    return (
+        f"WITH asked AS ({query}), taken AS ("
+        f"INSERT INTO {_TABLE} (identifier, day, last) SELECT %s, %s, 1 FROM asked "
+        "WHERE COALESCE(asked.stamp, 0) = %s "
+        f"ON CONFLICT (identifier, day) DO UPDATE SET last = {_TABLE}.last + 1 "
+        "RETURNING last) SELECT asked.*, (SELECT last FROM taken) FROM asked"
+    )
 
 
 def give_back(identifier: str, day: dt.date) -> None:

@@ -46,8 +46,9 @@ class DossierFact(models.Model):
     dossier = models.OneToOneField(
         Dossier, primary_key=True, on_delete=models.CASCADE, related_name="fact"
     )
-    # Counted under the competent agency (the one that decides), once.
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # Counted under the competent agency (the one that decides), once. It leads the
+    # indexes (agency, received_at) and (agency, ended_at) below.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     level = models.CharField(max_length=4, choices=ReportLevel.choices)
     field = models.ForeignKey(Field, null=True, on_delete=models.PROTECT, related_name="+")
@@ -91,7 +92,8 @@ class FactSegment(models.Model):
     applicant holds it (a supplement awaited: within deadline, deadlines.md §7)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # It leads the index (agency, start) below.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     start = models.DateTimeField()
     end = models.DateTimeField(null=True)  # exclusive; null: still open
     due_at = models.DateTimeField(null=True)

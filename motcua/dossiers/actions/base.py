@@ -15,14 +15,18 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.common import rows
-from motcua.dossiers.codes import CodeGuess, send_next_sequence_if_current
+from motcua.dossiers.codes import (
+    CodeGuess,
+    send_next_sequence_if_current,
+    with_next_sequence_if_current,
+)
 from motcua.dossiers.errors import ConflictError, PermissionDenied
 from motcua.dossiers.models import (
     Dossier,
@@ -148,8 +152,10 @@ def ask_role_title_and_stamp(
     reference-data stamp (``dossiers.refcache``) read in the same query — the counter
     reception's first question, asked once per dossier. With ``number_for``, the next
     dossier number of the guessed identifier is taken too if the guess's memory is
-    still current (``codes.send_next_sequence_if_current``; the transaction rolls it
-    back if the permission is refused).
+    still current: on PostgreSQL in the same statement, and only if the permission
+    is there (``codes.with_next_sequence_if_current``); elsewhere in a second one
+    (``codes.send_next_sequence_if_current``), which the transaction rolls back if
+    the permission is refused.
 
     The question is sent, and the answer read when the returned function is called:
     inside ``rows.ahead`` the caller works on while the database answers. The
@@ -158,20 +164,31 @@ def ask_role_title_and_stamp(
     from motcua.dossiers.refcache import STAMP_SQL
 
     table = Membership._meta.db_table
-    # Statements run for every reception: prepared (``rows.cursor``).
-    cursor, counter = rows.cursor(), rows.cursor()
-    cursor.execute(
-        f"SELECT title, ({STAMP_SQL}) FROM {table} WHERE user_id = %s"
-        " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1",
-        [actor.pk, agency.pk, role],
+    query = (
+        f"SELECT title, ({STAMP_SQL}) AS stamp FROM {table} WHERE user_id = %s"
+        " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1"
     )
-    if number_for is not None:
-        send_next_sequence_if_current(counter, number_for)
+    asked = [actor.pk, agency.pk, role]
+    # Statements run for every reception: prepared (``rows.cursor``).
+    cursor = rows.cursor()
+    counter = None
+    if number_for is not None and connection.vendor == "postgresql":
+        cursor.execute(with_next_sequence_if_current(query), [*asked, *number_for])
+    else:
+        cursor.execute(query, asked)
+        if number_for is not None:
+            counter = rows.cursor()
+            send_next_sequence_if_current(counter, number_for)
 
     def answer() -> tuple[str, int | None, int | None]:
-        with cursor, counter:
+        with cursor:
             row = cursor.fetchone()
-            numbered = counter.fetchone() if number_for is not None else None
+        numbered = None
+        if counter is not None:
+            with counter:
+                numbered = counter.fetchone()
+        elif row is not None and len(row) > 2 and row[2] is not None:
+            numbered = (row[2],)
         if row is None:
             raise _not_allowed(agency)
         return str(row[0]), row[1], int(numbered[0]) if numbered else None

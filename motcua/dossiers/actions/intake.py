@@ -497,6 +497,7 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
         answer = ask_role_title_and_stamp(
             actor, sub.receiving_agency, Role.RECEPTION, number_for=guess
         )
+        ahead.push()
         planned: _Reception | InvalidInput | None = None
         if assumed is not None:
             try:
@@ -559,12 +560,9 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
             ),
         ]
         fact, segments = derive_facts(dossier, events=events)
-        written += [events, [fact], segments]
-        if dossier.is_digitised:
-            # Scans to store: the database writes the rows meanwhile.
-            ahead.insert(*written)
-            written = []
-        ahead.insert(*written, document_rows(dossier, _documents_of(sub), actor, at))
+        ahead.insert(*written, events, [fact], segments)
+        # The scans are stored while the database writes (and checks) those rows.
+        ahead.insert(document_rows(dossier, _documents_of(sub), actor, at))
     return dossier
 
 

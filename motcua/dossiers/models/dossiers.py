@@ -86,17 +86,21 @@ class Dossier(models.Model):
         Workflow, verbose_name=_("quy trình"), on_delete=models.PROTECT, related_name="dossiers"
     )
     channel = models.CharField(_("kênh nộp"), max_length=10, choices=IntakeChannel.choices)
+    # Both agencies lead the indexes below (agency, status, due) and (agency, due, id):
+    # an index of the agency alone would only cost every reception its upkeep.
     receiving_agency = models.ForeignKey(
         Agency,
         verbose_name=_("nơi tiếp nhận"),
         on_delete=models.PROTECT,
         related_name="received_dossiers",
+        db_index=False,
     )
     competent_agency = models.ForeignKey(
         Agency,
         verbose_name=_("cơ quan giải quyết"),
         on_delete=models.PROTECT,
         related_name="competent_dossiers",
+        db_index=False,
     )
 
     applicant_kind = models.CharField(
@@ -305,8 +309,13 @@ class Task(models.Model):
     step = models.ForeignKey(
         WorkflowStep, verbose_name=_("bước"), on_delete=models.PROTECT, related_name="tasks"
     )
+    # The agency and the assignee lead the indexes (…, finished_at, due_at) below.
     agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="tasks"
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        db_index=False,
     )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     assignee = models.ForeignKey(
@@ -316,6 +325,7 @@ class Task(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tasks",
+        db_index=False,
     )
     allotted_hours = models.DecimalField(
         _("thời gian được giao (giờ làm việc)"), max_digits=8, decimal_places=2

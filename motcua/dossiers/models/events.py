@@ -34,8 +34,13 @@ class DossierEventQuerySet(models.QuerySet["DossierEvent"]):
 
 
 class DossierEvent(models.Model):
+    # The dossier leads the unique index (dossier, seq) below.
     dossier = models.ForeignKey(
-        Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="events"
+        Dossier,
+        verbose_name=_("hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
     )
     seq = models.PositiveIntegerField(_("thứ tự"))
     at = models.DateTimeField(_("thời điểm"), db_index=True)
