@@ -5,12 +5,13 @@
 
 Copies the rows of the latest received dossier that has documents (the dossier with a
 new code, its first two tasks, its documents, its first two events, its statistics
-row and span) as ``receive_at_counter`` writes them on PostgreSQL — the permission
-read and the code counter with the transaction's BEGIN, then every row in one round
-trip (the dossier's key taken ahead from its sequence), then the commit — one
-committed transaction per copy, in one process, and prints the rate. It is the floor
-under ``make bench``'s ``reception``: the same statements, round trips and commit
-(with its deferred foreign-key checks), and nothing else. The copies are deleted
+row and span) as ``receive_at_counter`` writes them on PostgreSQL, in one pipeline:
+the transaction's ``BEGIN``, the foreign keys checked as written, the permission with
+the code counter's number in one statement, then the dossier (its key taken ahead
+from its sequence), tasks, events, statistics row and span in one statement, the
+documents in another, then the commit — one committed transaction per copy, in one
+process, and prints the rate. It is the floor under ``make bench``'s ``reception``:
+the same statements and commit, and nothing else (no Python work to overlap with). The copies are deleted
 afterwards (deleting events needs a superuser: the append-only trigger is bypassed
 for them only).
 
@@ -50,7 +51,7 @@ def copy_sql(
 ) -> str:
     table = TABLES[kind]
     cols = columns(cur, table, *(() if kind == "fact" or keyed else ("id",)))
-    swap = {"dossier_id": "%s", "code": "%s", "task_id": "NULL", "id": "%s"}
+    swap = {"dossier_id": "%(id)s", "code": "%(code)s", "task_id": "NULL", "id": "%(id)s"}
     chosen = ", ".join(swap.get(c, f'"{c}"') for c in cols)
     listed = ", ".join(f'"{c}"' for c in cols)
     return f"INSERT INTO {table} ({listed}) SELECT {chosen} FROM {table} WHERE {where}"
@@ -74,27 +75,28 @@ def main() -> int:
         if row is None:
             raise SystemExit("No received dossier with documents to copy.")
         source = row[0]
-        dossier = copy_sql(cur, "dossier", "id = %s", keyed=True)
-        tasks = copy_sql(cur, "task", "dossier_id = %s") + " ORDER BY id LIMIT 2"
-        rest = [
-            copy_sql(cur, "document", "dossier_id = %s"),
-            copy_sql(cur, "event", "dossier_id = %s AND seq <= 2"),
-            copy_sql(cur, "fact", "dossier_id = %s"),
-            copy_sql(cur, "segment", "dossier_id = %s"),
+        parts = [
+            copy_sql(cur, "dossier", "id = %(source)s", keyed=True),
+            copy_sql(cur, "task", "dossier_id = %(source)s") + " ORDER BY id LIMIT 2",
+            copy_sql(cur, "event", "dossier_id = %(source)s AND seq <= 2"),
+            copy_sql(cur, "fact", "dossier_id = %(source)s"),
+            copy_sql(cur, "segment", "dossier_id = %(source)s"),
         ]
+        written = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
+        rows = f"WITH {written} {parts[-1]}"
+        documents = copy_sql(cur, "document", "dossier_id = %(source)s")
         permission = (
-            "SELECT title, (SELECT value FROM dossiers_referencestamp WHERE id = 1)"
-            " FROM org_membership WHERE user_id = %s AND agency_id = %s AND is_active"
-            " AND role = %s ORDER BY id LIMIT 1"
+            "WITH asked AS (SELECT title, (SELECT value FROM dossiers_referencestamp"
+            " WHERE id = 1) AS stamp FROM org_membership WHERE user_id = %s"
+            " AND agency_id = %s AND is_active AND role = %s ORDER BY id LIMIT 1),"
+            " taken AS (INSERT INTO dossiers_dossiercodecounter (identifier, day, last)"
+            " SELECT 'SAN', current_date, 1 FROM asked ON CONFLICT (identifier, day)"
+            " DO UPDATE SET last = dossiers_dossiercodecounter.last + 1 RETURNING last)"
+            " SELECT asked.*, (SELECT last FROM taken) FROM asked"
         )
         member = cur.execute(
             "SELECT user_id, agency_id, role FROM org_membership ORDER BY id LIMIT 1"
         ).fetchone()
-        counter = (
-            "INSERT INTO dossiers_dossiercodecounter (identifier, day, last)"
-            " VALUES ('SAN', current_date, 1) ON CONFLICT (identifier, day)"
-            " DO UPDATE SET last = dossiers_dossiercodecounter.last + 1 RETURNING last"
-        )
         keys = [
             int(r[0])
             for r in cur.execute(
@@ -105,21 +107,17 @@ def main() -> int:
         ]
         conn.commit()
         bound = psycopg.Cursor(conn)  # server-side binding, prepared: as common.rows
-        numbers = psycopg.Cursor(conn)
         conn.prepare_threshold = 0
         started = time.perf_counter()
         for key in keys:
             with conn.pipeline():
+                bound.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 bound.execute(permission, member)
-                numbers.execute(counter)
-            bound.fetchone()
-            number = numbers.fetchone()
-            code = f"{PREFIX}{time.time_ns()}-{number[0] if number else 0}"
-            with conn.pipeline():
-                bound.execute(dossier, [key, code, source])
-                bound.execute(tasks, [key, source])
-                for sql in rest:
-                    bound.execute(sql, [key, source])
+                asked = bound.fetchone()
+                code = f"{PREFIX}{time.time_ns()}-{asked[2] if asked else 0}"
+                values = {"id": key, "code": code, "source": source}
+                bound.execute(rows, values)
+                bound.execute(documents, values)
             conn.commit()
         seconds = time.perf_counter() - started
         print(

@@ -139,11 +139,35 @@ def _params(objs: Sequence[models.Model], keyed: bool, db: BaseDatabaseWrapper) 
     return params
 
 
+@lru_cache(maxsize=2)
+def _prepared(base: type) -> type:
+    """``base`` (a psycopg cursor class), its statements prepared on the server at
+    their first run rather than after ``prepare_threshold`` runs — unless preparing is
+    off (``DATABASE_PREPARE=0``). psycopg counts every statement's runs, the ORM's
+    too, among its last 100: between two receptions a busy process's pages could push
+    a reception's statements out of that count before they were ever prepared."""
+
+    class Prepared(base):  # type: ignore[valid-type,misc]
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            if self.connection.prepare_threshold is not None:
+                options.setdefault("prepare", True)
+            return super().execute(query, params, **options)
+
+        def _convert_query(self, query: Any, params: Any = None) -> Any:
+            # psycopg notes the statement it runs (``_query``, which Django's query log
+            # reads) only when it is not prepared: noted here, whichever way it runs.
+            self._query = converted = super()._convert_query(query, params)
+            return converted
+
+    Prepared.__name__ = Prepared.__qualname__ = f"Prepared{base.__name__}"
+    return Prepared
+
+
 def cursor(db: BaseDatabaseWrapper | None = None) -> Any:
     """A cursor for the statements run most: on PostgreSQL one that sends the values apart
     from the statement (server-side binding), which psycopg then need not quote into
-    the text, and which the server may keep prepared; elsewhere the usual one. Wrapped
-    as Django wraps its own (errors, query log)."""
+    the text, and which the server keeps prepared (``_prepared``); elsewhere the usual
+    one. Wrapped as Django wraps its own (errors, query log)."""
     db = db or connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         return db.cursor()
@@ -152,7 +176,7 @@ def cursor(db: BaseDatabaseWrapper | None = None) -> Any:
     db.ensure_connection()
     with db.wrap_database_errors:
         return db._prepare_cursor(  # type: ignore[attr-defined]
-            ServerBindingCursor(db.connection)  # type: ignore[call-arg]
+            _prepared(ServerBindingCursor)(db.connection)
         )
 
 
@@ -166,7 +190,9 @@ def raw_cursor(db: BaseDatabaseWrapper) -> Any:
 
     db.ensure_connection()
     with db.wrap_database_errors:
-        return db._prepare_cursor(psycopg.RawCursor(db.connection))  # type: ignore[attr-defined]
+        return db._prepare_cursor(  # type: ignore[attr-defined]
+            _prepared(psycopg.RawCursor)(db.connection)
+        )
 
 
 def _saved(objs: Sequence[models.Model], db: BaseDatabaseWrapper) -> None:

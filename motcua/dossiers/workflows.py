@@ -71,6 +71,9 @@ def split_hours(total: Decimal) -> list[Decimal]:
     return parts
 
 
+_DEFAULT_SHARES = split_hours(DEFAULT_SHARE_TOTAL)
+
+
 @transaction.atomic
 def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
     """The procedure's derived default workflow (created once, then reused)."""
@@ -171,7 +174,7 @@ def _current_default(procedure: Procedure) -> Workflow | None:
 
 def _default_shares(workflow: Workflow) -> bool:
     """Whether a default workflow's steps hold today's default shares."""
-    return [s.allotted_hours for s in workflow.steps.all()] == split_hours(DEFAULT_SHARE_TOTAL)
+    return [s.allotted_hours for s in workflow.steps.all()] == _DEFAULT_SHARES
 
 
 def validate_steps(workflow: Workflow, steps: list[WorkflowStep], limit: TimeLimit | None) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from types import MappingProxyType
 
 from django.utils.translation import gettext as _
@@ -262,7 +263,7 @@ class WorkCalendar:
 
     # --- hours -----------------------------------------------------------------
 
-    @property
+    @cached_property
     def hours_per_day(self) -> Fraction:
         """One working day (deadlines.md §2): the total length of the office periods."""
         return micros_to_hours(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from motcua.common import rows
 from motcua.org.models import AdministrativeUnit, UnitEra, UnitKind, UnitLevel
@@ -43,8 +44,8 @@ def test_a_refused_row_sent_together_leaves_nothing_written() -> None:
 
 @pytest.mark.django_db
 def test_rows_written_past_the_prepare_threshold_are_still_the_orm_s_rows() -> None:
-    """On PostgreSQL the statement is prepared by the server after a few runs
-    (``DATABASE_PREPARE``): the rows written before and after are alike, dates too."""
+    """On PostgreSQL the statement is prepared by the server at its first run
+    (``DATABASE_PREPARE``): the rows written then and later are alike, dates too."""
     import datetime as dt
 
     by_orm = _unit("90100")
@@ -108,3 +109,14 @@ def test_a_forked_worker_does_not_use_the_keys_its_parent_took() -> None:
     os.waitpid(child, 0)
     assert os.read(read, 1) == b"0"
     assert rows._keys  # the parent's own block is untouched
+
+
+@pytest.mark.django_db
+def test_the_query_log_names_every_statement_however_it_ran() -> None:
+    # A prepared statement is run by name: the log (tests, the debug page) still shows
+    # its text, each time.
+    with CaptureQueriesContext(connection) as logged:
+        for n in range(3):
+            rows.insert([_unit(f"9020{n}")])
+    inserts = [q["sql"] for q in logged if q["sql"] and "org_administrativeunit" in q["sql"]]
+    assert len(inserts) == 3 and all(sql.startswith("INSERT") for sql in inserts)

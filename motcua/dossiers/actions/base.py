@@ -259,7 +259,7 @@ def new_tasks(
     once, already finished, instead of inserted then updated."""
     tasks = []
     for step in steps:
-        allotted = Fraction(str(step.allotted_hours)) * scale
+        allotted = Fraction(step.allotted_hours) * scale  # a Decimal, exactly
         task = Task(
             dossier=dossier,
             step=step,
@@ -450,11 +450,11 @@ def allotment_scale(
         return Fraction(1)
     by_order: dict[int, Fraction] = {}
     for s in steps if steps is not None else dossier.workflow.steps.all():
-        share = Fraction(str(s.allotted_hours))
+        share = Fraction(s.allotted_hours)
         by_order[s.order] = max(by_order.get(s.order, Fraction(0)), share)
     total = sum(by_order.values(), Fraction(0))
     if working is not None:
-        available = Fraction(str(working))
+        available = Fraction(working)
     else:
         calendar = calendar or get_calendar()
         available = calendar.working_hours_between(dossier.clock_started_at, dossier.due_at)
