@@ -11,9 +11,9 @@ the code counter's number in one statement, then the dossier (its key taken ahea
 from its sequence), tasks, events, statistics row and span in one statement, the
 documents in another, then the commit — one committed transaction per copy, in one
 process, and prints the rate. It is the floor under ``make bench``'s ``reception``:
-the same statements and commit, and nothing else (no Python work to overlap with). The copies are deleted
-afterwards (deleting events needs a superuser: the append-only trigger is bypassed
-for them only).
+the same statements and commit, and nothing else (no Python work to overlap with).
+The copies are deleted afterwards (deleting events needs a superuser: the
+append-only trigger is bypassed for them only).
 
 PostgreSQL only.
 """

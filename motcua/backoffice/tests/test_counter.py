@@ -88,12 +88,20 @@ def test_receiving_creates_the_dossier_with_every_scan(counter: Client, office: 
 def test_an_id_number_of_the_wrong_shape_keeps_what_was_typed(
     counter: Client, office: World
 ) -> None:
-    response = counter.post("/can-bo/tiep-nhan/", form_data(office, **{"nn-identifier": "12345"}))
+    # The other document's name, under the name the form gives its field.
+    form = counter.get(f"/can-bo/tiep-nhan/?thu_tuc={office.version.procedure.code}")
+    other = re.search(r'id="khac-ten" name="([^"]+)"', form.content.decode())
+    assert other is not None
+    response = counter.post(
+        "/can-bo/tiep-nhan/",
+        form_data(office, **{"nn-identifier": "12345", other[1]: "Giấy xác nhận cư trú"}),
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Số định danh cá nhân phải gồm đúng 12 chữ số (đang có 5 ký tự)." in page
     assert 'value="Nguyễn Thị Hằng"' in page
     assert 'value="Số 5 Lý Thái Tổ, phường Kinh Bắc"' in page
+    assert 'value="Giấy xác nhận cư trú"' in page  # the other document's name too
     assert not Dossier.objects.exists() and not Document.objects.exists()
 
 

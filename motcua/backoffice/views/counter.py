@@ -339,7 +339,7 @@ def counter(request: HttpRequest) -> HttpResponse:
                 documents.append(
                     actions.DocumentInput(name, component=row.component, origin=DocumentOrigin.SCAN)
                 )
-    extra_name = request.POST.get("khac-ten", "").strip()
+    extra_name = request.POST.get("khac_ten", "").strip()
     extra_files = _uploads(request, "khac-tep")
     for upload in extra_files:
         try:
