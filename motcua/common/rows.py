@@ -297,7 +297,9 @@ def ahead(*, checked_as_written: bool = False) -> Iterator[Ahead]:
     deferred to its commit, as its other writes may count on.
 
     Inside a transaction only: in autocommit each statement would commit alone, and a
-    later refusal would leave the earlier rows written."""
+    later refusal would leave the earlier rows written. Inside the block psycopg knows
+    no count of rows changed until the answers are read: no ``save(update_fields=…)``
+    of an existing row there (Django takes the unknown count for "no row")."""
     db = connections[DEFAULT_DB_ALIAS]
     assert db.in_atomic_block, "ahead needs a transaction"
     if db.vendor != "postgresql":

@@ -94,8 +94,11 @@ def default_workflow(procedure: Procedure, limit: TimeLimit | None) -> Workflow:
         return existing
     version = next_version(procedure)
     if existing is not None:
+        # Not ``save(update_fields=…)``: it checks the count of rows changed, which a
+        # reception's pipeline (``common.rows.ahead``) reports only once it is read.
+        # Creating the new version below raises the reference stamp.
+        Workflow.objects.filter(pk=existing.pk).update(is_active=False)
         existing.is_active = False
-        existing.save(update_fields=["is_active"])
     workflow = Workflow.objects.create(
         procedure=procedure,
         version=version,

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
@@ -272,10 +272,22 @@ class Draft:
     day: dt.date
 
 
-def _draft(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None = None) -> Draft:
+class _NotFromMemory(Exception):
+    """The dossier cannot be worked out from the memory alone: something must be
+    written first (the procedure's default workflow)."""
+
+
+def _draft(
+    sub: Submission,
+    *,
+    at: dt.datetime,
+    memo: refcache.Memo | None = None,
+    may_write: bool = True,
+) -> Draft:
     """The checked submission as an unsaved dossier with its workflow, and the
     identifier its code will carry. ``memo``: reference data may come from the
-    process's memory (``refcache``)."""
+    process's memory (``refcache``). ``may_write=False``: raise ``_NotFromMemory``
+    rather than make the default workflow."""
     validate_submission(sub, memo)
     procedure, competent = sub.version.procedure, sub.competent_agency
 
@@ -287,6 +299,8 @@ def _draft(sub: Submission, *, at: dt.datetime, memo: refcache.Memo | None = Non
         held = memo.get(("workflows",), active_workflows).get(procedure.pk, ())
         workflow = choose_workflow(held, competent.pk)
     if workflow is None:
+        if not may_write:
+            raise _NotFromMemory
         workflow = workflow_for(procedure, competent, sub.channel_rule.time_limit)
     code_agency = _code_agency(sub, workflow)
     day = at.astimezone(LOCAL_TZ).date()
@@ -456,12 +470,13 @@ class _Reception:
 
 
 def _plan_reception(
-    sub: Submission, *, actor: User, at: dt.datetime, memo: refcache.Memo
+    sub: Submission, *, actor: User, at: dt.datetime, memo: refcache.Memo, may_write: bool = True
 ) -> _Reception:
     """The checked submission as a dossier already received — its workflow, deadline
     and tasks — from the reference data as ``memo`` holds it. Nothing is written
-    (unless the procedure has no workflow yet: ``workflow_for`` makes its default)."""
-    draft = _draft(sub, at=at, memo=memo)
+    (unless the procedure has no workflow yet: ``workflow_for`` makes its default;
+    ``may_write=False``: ``_NotFromMemory`` instead)."""
+    draft = _draft(sub, at=at, memo=memo, may_write=may_write)
     dossier = draft.dossier
     statuses = (transition(dossier, Action.SUBMIT), transition(dossier, Action.RECEIVE))
     calendar = calendar_from(memo.get(("calendar",), calendar_rows))
@@ -498,12 +513,20 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
             actor, sub.receiving_agency, Role.RECEPTION, number_for=guess
         )
         ahead.push()
-        planned: _Reception | InvalidInput | None = None
+        # Before the permission is known nothing is written, and what goes wrong is
+        # said only after it (a refused officer hears that first, as always).
+        planned: _Reception | Exception | None = None
         if assumed is not None:
             try:
-                planned = _plan_reception(sub, actor=actor, at=at, memo=refcache.Memo(assumed))
-            except InvalidInput as refused:  # said after the permission, as always
-                planned = refused
+                planned = _plan_reception(
+                    sub, actor=actor, at=at, memo=refcache.Memo(assumed), may_write=False
+                )
+            except _NotFromMemory:
+                planned = None
+            except DatabaseError:
+                raise  # the pipeline is aborted: nothing more can be asked
+            except Exception as failed:
+                planned = failed
         title, stamp, number = answer()
         if sub.channel not in {IntakeChannel.COUNTER, IntakeChannel.POST}:
             raise InvalidInput(
@@ -513,7 +536,7 @@ def receive_at_counter(sub: Submission, *, actor: User, at: dt.datetime | None =
         if planned is None or memo.stamp != assumed:
             # The memory was not the reference data as of this transaction: again.
             planned = _plan_reception(sub, actor=actor, at=at, memo=memo)
-        elif isinstance(planned, InvalidInput):
+        elif isinstance(planned, Exception):
             raise planned
         taken = (guess, number) if guess is not None and number is not None else None
         dossier = _number(planned.draft, taken)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from motcua.dossiers import refcache
-from motcua.dossiers.models import Dossier, DossierCodeCounter, ReferenceStamp
+from motcua.dossiers.models import Dossier, DossierCodeCounter, ReferenceStamp, WorkflowStep
 from motcua.dossiers.tests.conftest import MONDAY, World
 from motcua.org.models import AgencyIdentifier
 from motcua.workdays.calendar import LOCAL_TZ
@@ -135,3 +135,23 @@ def test_a_version_imported_since_the_memory_was_filled_is_received_with_its_com
             documents=[actions.DocumentInput(name=component.name[:200], component=component)],
         )
     assert dossier.documents.get().component == component
+
+
+def test_an_outdated_default_workflow_is_replaced_at_the_counter(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A default workflow whose steps are not today's default shares (made by an
+    # earlier release) is replaced by the next reception — inside the reception's
+    # pipeline on PostgreSQL, where an update's count of rows is not known at once.
+    _warm(world, django_capture_on_commit_callbacks)
+    old = _committed(world, django_capture_on_commit_callbacks).workflow
+    assert old.is_default
+    WorkflowStep.objects.filter(workflow=old, order=2).update(allotted_hours=50)
+    refcache.bump()  # as any writer that bypasses the signals must
+
+    later = _committed(world, django_capture_on_commit_callbacks, MONDAY)
+
+    old.refresh_from_db()
+    assert later.workflow != old and later.workflow.is_default and later.workflow.is_active
+    assert not old.is_active
+    assert later.workflow.version == old.version + 1
