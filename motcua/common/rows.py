@@ -12,7 +12,8 @@ none to these models) and no validation runs beyond the database's constraints.
 On PostgreSQL the values travel apart from the statement (server-side binding) and
 the server keeps the statements prepared (``DATABASE_PREPARE``); keys can be taken
 ahead from the tables' sequences (``reserve_keys``), so rows that point to each
-other go to the database together, in one round trip (``insert_together``).
+other go to the database together, in one statement sent ahead of its answer
+(``ahead``, ``Ahead.insert``).
 """
 
 from __future__ import annotations
@@ -221,18 +222,11 @@ def insert(objs: Sequence[M]) -> Sequence[M]:
     return objs
 
 
-def insert_together(groups: Sequence[Sequence[models.Model]]) -> None:
-    """Insert several lists of new rows whose keys nobody needs back (or which bring
-    their own, ``reserve_keys``), in this order: in one statement on PostgreSQL
-    (``Ahead.insert``), one statement after the other elsewhere."""
-    with ahead() as sender:
-        sender.insert(*groups)
-
-
 @lru_cache(maxsize=256)
 def _statement_together(shapes: tuple[tuple[type[models.Model], int, bool], ...]) -> str:
     """One PostgreSQL statement that inserts rows in several tables: each but the
-    last as a data-modifying ``WITH`` (the foreign keys are checked at the commit)."""
+    last as a data-modifying ``WITH`` (foreign keys are checked at the statement's end
+    at the earliest, so the rows may point to each other)."""
     parts, first = [], 1
     for model, n, keyed in shapes:
         parts.append(_statement(model, n, "postgresql", False, keyed, first))
@@ -315,20 +309,6 @@ def ahead(*, checked_as_written: bool = False) -> Iterator[Ahead]:
             yield Ahead(db, cur)
     finally:
         cur.close()
-
-
-@contextmanager
-def together() -> Iterator[None]:
-    """Statements run inside travel in one round trip on PostgreSQL — with the
-    ``BEGIN`` that opens the transaction, when they are its first — and their results
-    are read on leaving; elsewhere nothing changes."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        yield
-        return
-    db.ensure_connection()
-    with db.wrap_database_errors, db.connection.pipeline():
-        yield
 
 
 # --- keys taken ahead ---------------------------------------------------------------------

@@ -36,9 +36,9 @@ def test_inserted_rows_read_back_as_the_orm_would_have_written_them() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_row_sent_together_leaves_nothing_written() -> None:
     rows.insert([_unit("90010")])
-    with pytest.raises(IntegrityError), transaction.atomic():
-        # The same (level, code, era) twice: the second statement is refused.
-        rows.insert_together([[_unit("90011")], [_unit("90010")]])
+    # The same (level, code, era) twice: the second row is refused.
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.ahead() as ahead:
+        ahead.insert([_unit("90011")], [_unit("90010")])
     assert list(AdministrativeUnit.objects.values_list("code", flat=True)) == ["90010"]
 
 
@@ -78,8 +78,8 @@ def test_keys_taken_ahead_let_rows_that_point_to_each_other_go_together() -> Non
     province, ward = _unit("90200", "Tỉnh Thử"), _unit("90201")
     province.pk, ward.pk = keys
     ward.parent = province
-    with transaction.atomic():
-        rows.insert_together([[province], [ward]])
+    with transaction.atomic(), rows.ahead() as ahead:
+        ahead.insert([province], [ward])
     assert AdministrativeUnit.objects.get(pk=keys[1]).parent_id == keys[0]
     # The ORM's own inserts draw from the same sequence: never one of those keys.
     later = _unit("90202")
