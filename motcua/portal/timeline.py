@@ -119,22 +119,27 @@ def plain_status(dossier: Dossier) -> str:
     return wording.get(status) or str(Status(status).label)
 
 
-def current_step(dossier: Dossier) -> CurrentStep | None:
+def dossier_tasks(dossier: Dossier) -> list[Task]:
+    """The dossier's steps, open and finished, oldest first, with their step and agency:
+    what ``current_step`` and ``plain_timeline`` read, loaded once for both."""
+    return list(dossier.tasks.select_related("step", "agency").order_by("started_at", "pk"))
+
+
+def current_step(dossier: Dossier, tasks: Sequence[Task] | None = None) -> CurrentStep | None:
     """The open step (steps, when they run in parallel) and the agency holding it;
-    None when no step is open (before reception, after the end)."""
-    tasks = list(
-        dossier.tasks.filter(finished_at__isnull=True)
-        .select_related("step", "agency")
-        .order_by("started_at", "pk")
-    )
-    if not tasks:
+    None when no step is open (before reception, after the end). ``tasks``: the
+    dossier's tasks from ``dossier_tasks``, when already loaded."""
+    if tasks is None:
+        tasks = dossier_tasks(dossier)
+    open_tasks = [task for task in tasks if task.finished_at is None]
+    if not open_tasks:
         return None
-    names = list(dict.fromkeys(task.step.name for task in tasks))
-    agencies = list(dict.fromkeys(task.agency.name for task in tasks))
+    names = list(dict.fromkeys(task.step.name for task in open_tasks))
+    agencies = list(dict.fromkeys(task.agency.name for task in open_tasks))
     return CurrentStep(
         name="; ".join(names),
         agency=", ".join(agencies),
-        due_at=min(task.due_at for task in tasks),
+        due_at=min(task.due_at for task in open_tasks),
     )
 
 
@@ -315,18 +320,22 @@ def _wordings() -> dict[str, Callable[[DossierEvent, _Context], tuple[str, str]]
     }
 
 
-def plain_timeline(dossier: Dossier, *, full: bool) -> list[Entry]:
+def plain_timeline(
+    dossier: Dossier, *, full: bool, tasks: Sequence[Task] | None = None
+) -> list[Entry]:
     """The dossier's events, oldest first, in plain words. Reminders are left out
     (they are internal). With ``full`` (the applicant, identified), entries also carry
     the reason addressed to the applicant and what is missing; without it, neither.
-    No entry ever names an official. Three queries whatever the history's length."""
+    No entry ever names an official. Two queries whatever the history's length, one
+    when ``tasks`` (from ``dossier_tasks``) are given."""
     events = list(
         DossierEvent.objects.filter(dossier=dossier)
         .exclude(action=Action.REMIND)
         .select_related("actor_agency")
         .order_by("seq")
     )
-    tasks = list(dossier.tasks.select_related("step", "agency").order_by("started_at", "pk"))
+    if tasks is None:
+        tasks = dossier_tasks(dossier)
     wordings = _wordings()
     entries = []
     for event in events:

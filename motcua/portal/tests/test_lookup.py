@@ -12,7 +12,9 @@ import unicodedata
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -378,3 +380,31 @@ def test_an_address_never_shows_its_first_part_unless_it_names_a_unit(parts: lis
     masked = mask_address(address)
     assert "Số 7" not in masked
     assert masked == "" or address.endswith(masked)
+
+
+# --- what a lookup costs --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.RECEIVED, Status.AWAITING_SUPPLEMENT])
+def test_a_lookup_reads_a_fixed_set_of_rows_and_no_catalogue_entry(
+    client: Client, world: World, status: str
+) -> None:
+    """Counted on the page's whole rendering: a field the page shows but ``_FIELDS``
+    leaves out would be loaded by a query of its own. Two rate-limit counts (inside a
+    savepoint here, as the test runs in a transaction), the dossier, its steps, its
+    events; the full view of a dossier awaiting a supplement reads the request too.
+    The procedure version's catalogue text and source are never read."""
+    dossier = reach(world, status)
+    look_up(client, dossier.code)  # what a process reads once (the province's name)
+    with CaptureQueriesContext(connection) as masked:
+        assert look_up(client, dossier.code).status_code == 200
+    with CaptureQueriesContext(connection) as full:
+        response = with_factor(client, dossier.code, "0912345678")
+    assert response.status_code == 200 and FULL_NAME in text(response)
+
+    extra = 1 if status == Status.AWAITING_SUPPLEMENT else 0
+    assert len(masked) == 7, [q["sql"] for q in masked]
+    # POST: the two checks of wrong factors before the factor is compared.
+    assert len(full) == 7 + 2 + extra, [q["sql"] for q in full]
+    for query in [*masked, *full]:
+        assert '"raw"' not in query["sql"] and '"steps"' not in query["sql"]

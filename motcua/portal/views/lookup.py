@@ -35,7 +35,7 @@ from motcua.accounts.ratelimit import client_address, hit, hit_all
 from motcua.dossiers.models import Dossier, SupplementRequest
 from motcua.dossiers.statuses import Status
 from motcua.portal.masking import mask_name
-from motcua.portal.timeline import current_step, plain_status, plain_timeline
+from motcua.portal.timeline import current_step, dossier_tasks, plain_status, plain_timeline
 
 MAX_CODE_LENGTH = 80  # Dossier.code's length
 MAX_FACTOR_LENGTH = 40
@@ -128,11 +128,39 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
     return response
 
 
+# What the page reads of a dossier and its related rows (the template, the timeline's
+# wording, the second factor). A procedure version carries the whole catalogue entry
+# (steps, conditions, its source as JSON: several kilobytes) that a lookup never shows;
+# reading only these columns keeps every lookup from fetching and decoding it. A test
+# counts the page's queries, so a field added to the page but not here (one more
+# query, loaded on first use) is caught.
+_FIELDS = (
+    "code",
+    "status",
+    "channel",
+    "delivery",
+    "applicant_name",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_identifier",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "ended_at",
+    "returned_at",
+    "completion_requested_at",
+    "procedure_version__name",
+    "receiving_agency__name",
+    "receiving_agency__kind",
+)
+
+
 def _find(code: str, typed: str) -> Dossier | None:
     # Codes are stored upper-case; the code as typed is tried as well in case an
     # agency identifier holds lower-case letters. Both hit the unique index.
     return (
-        Dossier.objects.select_related("procedure_version", "receiving_agency", "competent_agency")
+        Dossier.objects.select_related("procedure_version", "receiving_agency")
+        .only(*_FIELDS)
         .filter(code__in={code, _SPACES.sub("", typed)})
         .first()
     )
@@ -149,14 +177,15 @@ def _dossier_context(dossier: Dossier, *, full: bool) -> dict[str, Any]:
             .first()
         )
         missing = request.missing if request else ""
+    tasks = dossier_tasks(dossier)
     return {
         "dossier": dossier,
         "full": full,
         "status_text": plain_status(dossier),
         "waiting_for_reception": dossier.status in ("", Status.SUBMITTED),
         "applicant_name": dossier.applicant_name if full else mask_name(dossier.applicant_name),
-        "step": current_step(dossier),
-        "entries": plain_timeline(dossier, full=full),
+        "step": current_step(dossier, tasks),
+        "entries": plain_timeline(dossier, full=full, tasks=tasks),
         "missing": missing,
     }
 

@@ -30,7 +30,7 @@ from motcua.portal.accounts_flow import small_int
 from motcua.portal.citizen import citizen, citizen_required, documents_of
 from motcua.portal.models import Draft, Rating
 from motcua.portal.ratings import CRITERIA, RatingError, save_rating
-from motcua.portal.timeline import current_step, plain_timeline
+from motcua.portal.timeline import current_step, dossier_tasks, plain_timeline
 
 PER_PAGE = 30
 # A rating is asked for once the result exists (Decree 118/2025 Art. 33: the
@@ -86,11 +86,12 @@ def _page(
         .first()
     )
     rating = Rating.objects.filter(dossier=dossier).prefetch_related("scores").first()
+    tasks = dossier_tasks(dossier)
     context = {
         "dossier": dossier,
         "procedure": dossier.procedure_version.procedure,
-        "entries": plain_timeline(dossier, full=True),
-        "step": current_step(dossier),
+        "entries": plain_timeline(dossier, full=True, tasks=tasks),
+        "step": current_step(dossier, tasks),
         "results": [d for d in documents if d.origin == DocumentOrigin.RESULT and d.file],
         "submitted": [d for d in documents if d.origin != DocumentOrigin.RESULT],
         "supplement": supplement if dossier.status == Status.AWAITING_SUPPLEMENT else None,
