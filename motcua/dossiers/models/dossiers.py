@@ -364,6 +364,13 @@ class Task(models.Model):
                 condition=Q(finished_at__isnull=True),
                 name="task_open_assignee_due",
             ),
+            # An agency's open steps of one role: the steps handed over to it
+            # (worklists._elsewhere) among the many open steps of a centre.
+            models.Index(
+                fields=["agency", "role"],
+                condition=Q(finished_at__isnull=True),
+                name="task_open_agency_role",
+            ),
         ]
 
     def __str__(self) -> str:
