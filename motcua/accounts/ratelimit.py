@@ -27,8 +27,8 @@ def hit(key: str, *, limit: int, window: dt.timedelta, at: dt.datetime | None = 
     # the row's lock, so two processes never both see a fresh window or both take the
     # last place. It is a status lookup's first statement on every request: one round
     # trip, and no ORM query to compile (a conditional UPDATE, then an INSERT when the
-    # key was new, cost three). On PostgreSQL every run draws a value from the key
-    # sequence, used or not: a bigint, which no number of requests uses up.
+    # key was new, cost three). On PostgreSQL every run draws a value from the primary
+    # key's (``id``) sequence, used or not: a bigint, which no number of requests uses up.
     q = connection.ops.quote_name
     table, key_, start, count = (
         q(RateLimit._meta.db_table),

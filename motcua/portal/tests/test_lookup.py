@@ -385,14 +385,16 @@ def test_an_address_never_shows_its_first_part_unless_it_names_a_unit(parts: lis
 # --- what a lookup costs --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.RECEIVED, Status.AWAITING_SUPPLEMENT])
+@pytest.mark.parametrize(
+    "status", [Status.SUBMITTED, Status.RECEIVED, Status.AWAITING_SUPPLEMENT, Status.RETURNED]
+)
 def test_a_lookup_reads_a_fixed_set_of_rows_and_no_catalogue_entry(
     client: Client, world: World, status: str
 ) -> None:
-    """Counted on the page's whole rendering: a field the page shows but ``_FIELDS``
-    leaves out would be loaded by a query of its own. Two rate-limit counts (inside a
-    savepoint here, as the test runs in a transaction), the dossier, its steps, its
-    events; the full view of a dossier awaiting a supplement reads the request too.
+    """Counted on the page's whole rendering: a field the page shows in these states
+    but ``_FIELDS`` leaves out would be loaded by a query of its own. Two rate-limit
+    counts (inside a savepoint here, as the test runs in a transaction), the dossier,
+    its steps, its events; the full view of a dossier awaiting a supplement reads the request too.
     The procedure version's catalogue text and source are never read."""
     dossier = reach(world, status)
     look_up(client, dossier.code)  # what a process reads once (the province's name)
