@@ -154,8 +154,10 @@ else:
     # DATABASE_PREPARE=0 behind a pooler in transaction mode that cannot keep prepared
     # statements (PgBouncer before 1.21, or later ones without max_prepared_statements).
     # Otherwise the few statements MotCua runs most (``motcua.common.rows``: those of a
-    # reception) are prepared at their first run; the ORM's own queries bind their
-    # values client-side and are never prepared.
+    # reception) are prepared at their first run, whatever the threshold's number (only
+    # whether it is set counts); the ORM's own queries bind their values client-side
+    # and are never prepared (prepared, their generic plans made some worklists 40
+    # times slower: bench/README.md).
     _db["OPTIONS"] = {"prepare_threshold": 5 if env_bool("DATABASE_PREPARE", True) else None}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

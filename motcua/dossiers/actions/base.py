@@ -172,7 +172,9 @@ def ask_role_title_and_stamp(
     # Statements run for every reception: prepared (``rows.cursor``).
     cursor = rows.cursor()
     counter = None
-    if number_for is not None and connection.vendor == "postgresql":
+    # On PostgreSQL the number comes as the row's third column.
+    combined = connection.vendor == "postgresql" and number_for is not None
+    if combined and number_for is not None:  # (the second test for the type checker)
         cursor.execute(with_next_sequence_if_current(query), [*asked, *number_for])
     else:
         cursor.execute(query, asked)
@@ -187,7 +189,7 @@ def ask_role_title_and_stamp(
         if counter is not None:
             with counter:
                 numbered = counter.fetchone()
-        elif row is not None and len(row) > 2 and row[2] is not None:
+        elif combined and row is not None and row[2] is not None:
             numbered = (row[2],)
         if row is None:
             raise _not_allowed(agency)
